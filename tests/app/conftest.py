@@ -1,0 +1,63 @@
+"""Fixtures for Pilot tests: the real app and client against the fake API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from textual.pilot import Pilot
+from starlette.applications import Starlette
+
+from wpe_tui.api import WpeClient
+from wpe_tui.app import WpeApp
+from wpe_tui.config import Settings, UiPrefs
+from wpe_tui.fake import FakeAccount, ManualClock, create_app
+
+START = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+BASE_URL = "http://127.0.0.1/v1"
+
+AppFactory = Callable[..., WpeApp]
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def account(clock: ManualClock) -> FakeAccount:
+    return FakeAccount(sites=120, seed=1, clock=clock)
+
+
+@pytest.fixture
+def fake(account: FakeAccount) -> Starlette:
+    return create_app(account)
+
+
+@pytest.fixture
+def make_app(fake: Starlette, tmp_path: Path) -> AppFactory:
+    def factory(*, read_only: bool = False, page_size: int = 50, api: Starlette | None = None) -> WpeApp:
+        transport = httpx.ASGITransport(app=api or fake)
+        client = WpeClient("test-key", BASE_URL, transport=transport, backoff_base=0.01)
+        settings = Settings(
+            profile_name="test",
+            api_key=SecretStr("test-key"),
+            base_url=BASE_URL,
+            read_only=read_only,
+            ui=UiPrefs(refresh_interval=0.5, page_size=page_size),
+            config_path=tmp_path / "config.toml",
+        )
+        return WpeApp(settings, client)
+
+    return factory
+
+
+async def settle(pilot: Pilot[None], rounds: int = 4) -> None:
+    """Let every request in flight land and the screen redraw."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

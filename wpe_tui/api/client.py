@@ -1,0 +1,456 @@
+"""`WpeClient`: one async method per endpoint of the WP Engine Customer API."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any, Self, TypeVar
+from urllib.parse import quote, urlsplit
+
+import httpx
+from pydantic import BaseModel, SecretStr
+from pydantic import ValidationError as PydanticValidationError
+
+from wpe_tui import __version__
+from wpe_tui.api.errors import (
+    ApiError,
+    AuthError,
+    ConflictError,
+    DecodeError,
+    InsecureUrlError,
+    NetworkError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    ValidationError,
+)
+from wpe_tui.api.models import (
+    Backup,
+    BackupContents,
+    Deletion,
+    Deployment,
+    DeploymentSource,
+    Page,
+    Restore,
+    Site,
+)
+
+DEFAULT_BASE_URL = "https://wpengineapi.com/v1"
+MAX_PER_PAGE = 100
+
+M = TypeVar("M", bound=BaseModel)
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def is_loopback_host(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(base_url: str) -> str:
+    """The base URL without a trailing slash, or an error saying why it cannot be used.
+
+    The key travels in a header on every request, so plain http is allowed only
+    to this machine.
+    """
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureUrlError(f"{base_url!r} is not an http(s) URL with a host")
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise InsecureUrlError(
+            f"Refusing to send the API key over plain http to {parts.hostname}; use https "
+            "(plain http is allowed only to this machine)"
+        )
+    return base_url.strip().rstrip("/")
+
+
+def _segment(value: str) -> str:
+    # IDs come from the server; quoting keeps a hostile one from changing the path.
+    return quote(value, safe="")
+
+
+def _without_none(**fields: Any) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+class WpeClient:
+    """An async context manager over one `httpx.AsyncClient`.
+
+    GETs are retried on 429, 5xx and network errors with capped exponential
+    backoff and full jitter, honouring Retry-After. POST, PUT and DELETE are
+    sent exactly once: a restore must never run twice because a reply was lost.
+    """
+
+    def __init__(
+        self,
+        api_key: str | SecretStr,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 20.0,
+        max_retries: int = 3,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 8.0,
+        max_retry_after: float = 30.0,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        key = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
+        if not key or not key.strip():
+            raise AuthError("No API key is configured")
+        self.base_url = check_base_url(base_url)
+        self._max_retries = max_retries
+        self._backoff_base = backoff_base
+        self._backoff_cap = backoff_cap
+        self._max_retry_after = max_retry_after
+        self._sleep = sleep
+        self._random = random.Random()  # jitter only; no security meaning
+        self.requests_sent = 0
+        self._secret = SecretStr(key.strip())
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url + "/",
+            transport=transport,
+            headers={
+                "Authorization": f"ApiKey {key.strip()}",
+                "Accept": "application/json",
+                "User-Agent": f"wpe-tui/{__version__}",
+            },
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"WpeClient(base_url={self.base_url!r})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- sites -------------------------------------------------------------
+
+    async def list_sites(
+        self,
+        *,
+        page: int = 1,
+        per_page: int = 10,
+        sort: str | None = None,
+        order: str | None = None,
+        status: str | None = None,
+    ) -> Page[Site]:
+        params = self._list_params(page, per_page, sort, order, status)
+        return self._parse(Page[Site], await self._get("sites", params))
+
+    async def get_site(self, site_id: str) -> Site:
+        return self._parse(Site, await self._get(f"sites/{_segment(site_id)}"))
+
+    async def create_site(
+        self,
+        name: str,
+        *,
+        environment: str | None = None,
+        php_version: str | None = None,
+        wordpress_version: str | None = None,
+        template: str | None = None,
+    ) -> Site:
+        if not name.strip():
+            raise ValidationError("A site needs a name", fields={"name": ["name is required"]})
+        body = _without_none(
+            name=name,
+            environment=environment,
+            php_version=php_version,
+            wordpress_version=wordpress_version,
+            template=template,
+        )
+        return self._parse(Site, await self._write("POST", "sites", body))
+
+    async def update_site(
+        self,
+        site_id: str,
+        *,
+        name: str | None = None,
+        php_version: str | None = None,
+        wordpress_version: str | None = None,
+        status: str | None = None,
+    ) -> Site:
+        body = _without_none(
+            name=name, php_version=php_version, wordpress_version=wordpress_version, status=status
+        )
+        path = f"sites/{_segment(site_id)}"
+        return self._parse(Site, await self._write("PUT", path, body))
+
+    async def delete_site(self, site_id: str) -> Deletion:
+        path = f"sites/{_segment(site_id)}"
+        return self._parse(Deletion, await self._write("DELETE", path, None))
+
+    # -- backups -----------------------------------------------------------
+
+    async def list_backups(
+        self,
+        site_id: str,
+        *,
+        page: int = 1,
+        per_page: int = 10,
+        sort: str | None = None,
+        order: str | None = None,
+        status: str | None = None,
+    ) -> Page[Backup]:
+        params = self._list_params(page, per_page, sort, order, status)
+        path = f"sites/{_segment(site_id)}/backups"
+        return self._parse(Page[Backup], await self._get(path, params))
+
+    async def get_backup(self, site_id: str, backup_id: str) -> Backup:
+        path = f"sites/{_segment(site_id)}/backups/{_segment(backup_id)}"
+        return self._parse(Backup, await self._get(path))
+
+    async def create_backup(
+        self, site_id: str, *, description: str | None = None, type: str | None = None
+    ) -> Backup:
+        if type is not None and type not in ("full", "database"):
+            raise ValidationError(
+                "A backup's type is full or database", fields={"type": ["must be full or database"]}
+            )
+        body = _without_none(description=description, type=type)
+        path = f"sites/{_segment(site_id)}/backups"
+        return self._parse(Backup, await self._write("POST", path, body))
+
+    async def restore_backup(
+        self,
+        site_id: str,
+        backup_id: str,
+        *,
+        environment: str | None = None,
+        contents: BackupContents | Mapping[str, bool] | None = None,
+    ) -> Restore:
+        flags: BackupContents | None
+        try:
+            flags = (
+                BackupContents.from_mapping(contents) if isinstance(contents, Mapping) else contents
+            )
+        except ValueError as error:
+            raise ValidationError(str(error), fields={"contents": [str(error)]}) from None
+        if flags is not None and not flags.selected():
+            raise ValidationError(
+                "Choose at least one of database, files, plugins and themes to restore",
+                fields={"contents": ["choose at least one"]},
+            )
+        body = _without_none(
+            environment=environment, contents=flags.model_dump() if flags else None
+        )
+        path = f"sites/{_segment(site_id)}/backups/{_segment(backup_id)}/restore"
+        return self._parse(Restore, await self._write("POST", path, body))
+
+    async def delete_backup(self, site_id: str, backup_id: str) -> Deletion:
+        path = f"sites/{_segment(site_id)}/backups/{_segment(backup_id)}"
+        return self._parse(Deletion, await self._write("DELETE", path, None))
+
+    # -- deployments -------------------------------------------------------
+
+    async def list_deployments(
+        self,
+        site_id: str,
+        *,
+        page: int = 1,
+        per_page: int = 10,
+        sort: str | None = None,
+        order: str | None = None,
+        status: str | None = None,
+    ) -> Page[Deployment]:
+        params = self._list_params(page, per_page, sort, order, status)
+        path = f"sites/{_segment(site_id)}/deployments"
+        return self._parse(Page[Deployment], await self._get(path, params))
+
+    async def get_deployment(self, site_id: str, deployment_id: str) -> Deployment:
+        path = f"sites/{_segment(site_id)}/deployments/{_segment(deployment_id)}"
+        return self._parse(Deployment, await self._get(path))
+
+    async def create_deployment(
+        self,
+        site_id: str,
+        *,
+        environment: str,
+        source: DeploymentSource | Mapping[str, Any],
+    ) -> Deployment:
+        if isinstance(source, Mapping):
+            source = DeploymentSource.model_validate(dict(source))
+        problems = source.missing_fields()
+        if not environment or not environment.strip():
+            problems["environment"] = ["environment is required"]
+        if problems:
+            first = next(iter(problems.values()))[0]
+            raise ValidationError(first[0].upper() + first[1:], fields=problems)
+        if source.type == "git":
+            wire = _without_none(
+                type="git", repository=source.repository, branch=source.branch, commit=source.commit
+            )
+        else:
+            wire = {"type": "zip", "zip_url": source.zip_url}
+        body = {"environment": environment, "source": wire}
+        path = f"sites/{_segment(site_id)}/deployments"
+        return self._parse(Deployment, await self._write("POST", path, body))
+
+    # -- plumbing ----------------------------------------------------------
+
+    @staticmethod
+    def _list_params(
+        page: int, per_page: int, sort: str | None, order: str | None, status: str | None
+    ) -> dict[str, str | int]:
+        if not 1 <= per_page <= MAX_PER_PAGE:
+            raise ValidationError(
+                f"per_page must be between 1 and {MAX_PER_PAGE}, not {per_page}",
+                fields={"per_page": [f"must be between 1 and {MAX_PER_PAGE}"]},
+            )
+        if page < 1:
+            raise ValidationError(
+                f"page must be 1 or more, not {page}", fields={"page": ["must be 1 or more"]}
+            )
+        if order is not None and order not in ("asc", "desc"):
+            raise ValidationError(
+                f"order must be asc or desc, not {order!r}", fields={"order": ["asc or desc"]}
+            )
+        params: dict[str, str | int] = {"page": page, "per_page": per_page}
+        params |= _without_none(sort=sort, order=order, status=status)
+        return params
+
+    def _parse(self, model: type[M], payload: Any) -> M:
+        try:
+            return model.model_validate(payload)
+        except PydanticValidationError as error:
+            detail = error.errors()[0]
+            where = ".".join(str(part) for part in detail["loc"]) or "body"
+            raise DecodeError(
+                f"Unexpected response shape from the API ({where}: {detail['msg']})"
+            ) from None
+
+    async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
+        attempt = 0
+        while True:
+            try:
+                return await self._send("GET", path, params=params)
+            except (RateLimitError, ServerError, NetworkError) as error:
+                if attempt >= self._max_retries:
+                    raise
+                delay = self._backoff(attempt, error)
+                if delay is None:
+                    raise
+                attempt += 1
+                await self._sleep(delay)
+
+    async def _write(self, method: str, path: str, body: Mapping[str, Any] | None) -> Any:
+        # Never retried: the caller decides, with the user, whether to try again.
+        return await self._send(method, path, json_body=body)
+
+    def _backoff(self, attempt: int, error: ApiError) -> float | None:
+        if isinstance(error, RateLimitError) and error.retry_after is not None:
+            if error.retry_after > self._max_retry_after:
+                return None  # longer than a person should wait without being told
+            return error.retry_after
+        ceiling = min(self._backoff_cap, self._backoff_base * 2**attempt)
+        return self._random.uniform(ceiling / 2, ceiling)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json_body: Mapping[str, Any] | None = None,
+    ) -> Any:
+        label = f"{method} /{path}"
+        self.requests_sent += 1
+        try:
+            response = await self._http.request(
+                method, path, params=params, json=json_body if json_body is not None else None
+            )
+        except httpx.TimeoutException:
+            raise NetworkError(f"{label}: the API did not answer in time") from None
+        except httpx.TransportError as error:
+            reason = type(error).__name__
+            raise NetworkError(f"{label}: could not reach {self.base_url} ({reason})") from None
+        if response.is_success:
+            try:
+                return response.json()
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                raise DecodeError(
+                    f"{label}: the API answered {response.status_code} with something "
+                    "that is not JSON",
+                    status=response.status_code,
+                ) from None
+        failure = _error_for(label, response)
+        secret = self._secret.get_secret_value()
+        if secret in failure.message:  # a server that echoes the header must not leak it
+            failure.message = failure.message.replace(secret, "[redacted]")
+            failure.args = (failure.message,)
+        raise failure
+
+
+def _error_body(response: httpx.Response) -> tuple[str | None, dict[str, list[str]]]:
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None, {}
+    if isinstance(body, str):
+        return body, {}
+    if not isinstance(body, dict):
+        return None, {}
+    message = next(
+        (body[k] for k in ("message", "detail", "error") if isinstance(body.get(k), str)), None
+    )
+    fields: dict[str, list[str]] = {}
+    errors = body.get("errors")
+    if isinstance(errors, dict):
+        for name, value in errors.items():
+            items = value if isinstance(value, list) else [value]
+            fields[str(name)] = [str(item) for item in items]
+    elif isinstance(errors, list):
+        for item in errors:
+            if isinstance(item, dict) and "field" in item:
+                fields.setdefault(str(item["field"]), []).append(str(item.get("message", "")))
+    return message, fields
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date: rare enough to fall back to backoff
+
+
+def _error_for(label: str, response: httpx.Response) -> ApiError:
+    status = response.status_code
+    server_message, fields = _error_body(response)
+    reason = server_message or response.reason_phrase or "no message"
+    message = f"{label}: {status} {reason}"
+    if status in (401, 403):
+        text = "the API key was refused" if status == 401 else "the API key lacks permission"
+        return AuthError(f"{label}: {status} {text} ({reason})", status=status)
+    if status == 404:
+        return NotFoundError(message, status=status)
+    if status == 409:
+        return ConflictError(message, status=status)
+    if status in (400, 422):
+        return ValidationError(message, status=status, fields=fields)
+    if status == 429:
+        return RateLimitError(message, status=status, retry_after=_retry_after(response))
+    if status >= 500:
+        return ServerError(message, status=status)
+    return ApiError(message, status=status)

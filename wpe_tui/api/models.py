@@ -1,0 +1,239 @@
+"""Pydantic models of every response in the spec.
+
+Field names are the spec's JSON keys. The models are tolerant of drift in a
+real API: unknown fields are ignored, optional fields may be missing or null,
+status strings the spec does not name are kept as they are, and naive
+timestamps are taken as UTC. Anything that still does not fit becomes a
+`DecodeError` in the client, never a crash further up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+# Statuses known to be final: an item in any other status (including ones this
+# client has never heard of) is treated as in flight and refreshed live.
+FINAL_STATUSES = frozenset(
+    {"active", "inactive", "completed", "failed", "cancelled", "canceled", "deleted", "suspended"}
+)
+SITE_STATUSES = ("active", "inactive", "provisioning", "deleting")
+BACKUP_STATUSES = ("completed", "in_progress", "failed", "deleting")
+DEPLOYMENT_STATUSES = ("completed", "in_progress", "failed")
+CONTENT_FLAGS = ("database", "files", "plugins", "themes")
+
+
+def is_final(status: str | None) -> bool:
+    """Whether an item in this status will not change on its own."""
+    return status is not None and status.lower() in FINAL_STATUSES
+
+
+def _none_to_empty_list(value: Any) -> Any:
+    return [] if value is None else value
+
+
+def _none_to_empty_str(value: Any) -> Any:
+    return "" if value is None else value
+
+
+Text = Annotated[str, BeforeValidator(_none_to_empty_str)]
+
+
+class WpeModel(BaseModel):
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _aware(cls, value: Any) -> Any:
+        # Timestamps without an offset are read as UTC so that every datetime is aware.
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Pagination(WpeModel):
+    total: int = 0
+    count: int = 0
+    per_page: int = 0
+    current_page: int = 1
+    total_pages: int = 0
+
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list endpoint: `.results` and `.pagination` as in the spec."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    results: Annotated[list[T], BeforeValidator(_none_to_empty_list)] = Field(default_factory=list)
+    pagination: Pagination = Field(default_factory=Pagination)
+
+
+class Environment(WpeModel):
+    name: Text = ""
+    url: str | None = None
+
+
+class DiskUsage(WpeModel):
+    used: float | None = None
+    total: float | None = None
+    unit: str | None = None
+
+    @property
+    def percent(self) -> float | None:
+        """Used as a percentage of the quota; None when either number is missing."""
+        if self.used is None or self.total is None or self.total <= 0:
+            return None
+        return 100.0 * self.used / self.total
+
+
+class Bandwidth(WpeModel):
+    current_month: float | None = None
+    unit: str | None = None
+
+
+class Site(WpeModel):
+    id: str
+    name: Text = ""
+    environment: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    url: str | None = None
+    status: str | None = None
+    php_version: str | None = None
+    wordpress_version: str | None = None
+    disk_usage: DiskUsage | None = None
+    bandwidth: Bandwidth | None = None
+    environments: Annotated[list[Environment], BeforeValidator(_none_to_empty_list)] = Field(
+        default_factory=list
+    )
+    estimated_completion_time: datetime | None = None
+
+
+class Deletion(WpeModel):
+    """What DELETE answers for a site or a backup."""
+
+    id: str
+    status: str | None = None
+    estimated_completion_time: datetime | None = None
+
+
+class BackupContents(WpeModel):
+    database: bool = True
+    files: bool = True
+    plugins: bool = True
+    themes: bool = True
+
+    @classmethod
+    def from_mapping(cls, flags: Mapping[str, bool]) -> BackupContents:
+        unknown = set(flags) - set(CONTENT_FLAGS)
+        if unknown:
+            raise ValueError(f"unknown content flags: {', '.join(sorted(unknown))}")
+        return cls(**{k: bool(v) for k, v in flags.items()})
+
+    def selected(self) -> list[str]:
+        return [name for name in CONTENT_FLAGS if getattr(self, name)]
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:([KMGTP])i?)?(?:B|bytes?)?\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str | None) -> int | None:
+    """Bytes in a size such as "1.2GB", "850MB" or "512 KiB"; None if it is not a size."""
+    match = _SIZE.match(text) if text else None
+    if match is None:
+        return None
+    number, prefix = match.groups()
+    power = "KMGTP".index(prefix.upper()) + 1 if prefix else 0
+    return int(float(number) * 1024**power)
+
+
+class Backup(WpeModel):
+    id: str
+    site_id: str | None = None
+    description: Text = ""
+    type: str | None = None
+    status: str | None = None
+    created_at: datetime | None = None
+    completed_at: datetime | None = None
+    size: str | None = None
+    download_url: str | None = None
+    contents: BackupContents | None = None
+    estimated_completion_time: datetime | None = None
+
+    @property
+    def size_bytes(self) -> int | None:
+        return parse_size(self.size)
+
+
+class Restore(WpeModel):
+    id: str
+    backup_id: str | None = None
+    site_id: str | None = None
+    environment: str | None = None
+    status: str | None = None
+    created_at: datetime | None = None
+    estimated_completion_time: datetime | None = None
+    contents: BackupContents | None = None
+
+
+class DeploymentSource(WpeModel):
+    type: str | None = None
+    repository: str | None = None
+    branch: str | None = None
+    commit: str | None = None
+    zip_url: str | None = None
+
+    def describe(self) -> str:
+        """ "repo@branch (a1b2c3d)" for git, the URL for a zip, "—" when unknown."""
+        if self.type == "zip" or (self.type is None and self.zip_url):
+            return self.zip_url or "zip"
+        if self.repository or self.branch:
+            text = f"{self.repository or '?'}@{self.branch or '?'}"
+            return f"{text} ({self.commit[:7]})" if self.commit else text
+        return self.type or "—"
+
+    def missing_fields(self) -> dict[str, list[str]]:
+        """The conditional fields the spec requires for this source type, if absent."""
+        problems: dict[str, list[str]] = {}
+        if self.type == "git":
+            for name in ("repository", "branch"):
+                if not (getattr(self, name) or "").strip():
+                    problems[f"source.{name}"] = [f"{name} is required for a git deployment"]
+        elif self.type == "zip":
+            if not (self.zip_url or "").strip():
+                problems["source.zip_url"] = ["zip_url is required for a zip deployment"]
+        else:
+            problems["source.type"] = ["source type must be git or zip"]
+        return problems
+
+
+class DeploymentChanges(WpeModel):
+    added: int | None = None
+    modified: int | None = None
+    deleted: int | None = None
+
+
+class Deployment(WpeModel):
+    id: str
+    site_id: str | None = None
+    environment: str | None = None
+    source: DeploymentSource | None = None
+    status: str | None = None
+    created_at: datetime | None = None
+    completed_at: datetime | None = None
+    logs: str | None = None
+    changes: DeploymentChanges | None = None
+    estimated_completion_time: datetime | None = None
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.created_at is None or self.completed_at is None:
+            return None
+        return self.completed_at - self.created_at

@@ -1,0 +1,154 @@
+"""Serve the fake API over loopback: in a background thread (tests) or the foreground."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+
+from wpe_tui.fake.account import FakeAccount
+from wpe_tui.fake.app import create_app
+from wpe_tui.fake.faults import DroppedConnection
+
+if TYPE_CHECKING:
+    # Imported when a server starts: `wpe-tui --demo` runs in-process and never needs it.
+    import uvicorn
+
+
+class _HideDroppedConnections(logging.Filter):
+    """Injected connection drops are intended; keep them out of the error log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], DroppedConnection))
+
+
+def _quiet_drops() -> None:
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _HideDroppedConnections) for f in logger.filters):
+        logger.addFilter(_HideDroppedConnections())
+
+
+class FakeServer:
+    """uvicorn in a background thread on 127.0.0.1 and a free port.
+
+    ``with FakeServer() as server: httpx.get(server.base_url + "/sites", ...)``.
+    Either pass an ``app`` or the keyword arguments of ``create_app`` (with ``account``).
+    """
+
+    def __init__(
+        self,
+        app: Starlette | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        **app_options: Any,
+    ) -> None:
+        self.app: Starlette = app if app is not None else create_app(**app_options)
+        self.host = host
+        self._requested_port = port
+        self.port = 0
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    @property
+    def account(self) -> FakeAccount:
+        account: FakeAccount = self.app.state.account
+        return account
+
+    @property
+    def base_url(self) -> str:
+        if not self.port:
+            raise RuntimeError("FakeServer is not running")
+        return f"http://{self.host}:{self.port}/v1"
+
+    def start(self) -> None:
+        if self._thread is not None:
+            raise RuntimeError("FakeServer is already running")
+        import uvicorn
+
+        _quiet_drops()
+        # Binding ourselves gives the port before uvicorn starts and avoids a race for it.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self._requested_port))
+        sock.listen(128)
+        self._socket = sock
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.app,
+            log_level="warning",
+            lifespan="off",
+            loop="asyncio",
+            access_log=False,
+            timeout_graceful_shutdown=1,
+        )
+        server = uvicorn.Server(config)
+        self._server = server
+        thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="fake-wpe-api", daemon=True
+        )
+        self._thread = thread
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not thread.is_alive():
+                self._cleanup()
+                raise RuntimeError("the fake API server failed to start")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the fake API server did not start in time")
+            time.sleep(0.002)
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is not None and thread is not None:
+            server.should_exit = True
+            thread.join(timeout=5)
+            if thread.is_alive():  # a client holding a request open: stop waiting for it
+                server.force_exit = True
+                thread.join(timeout=5)
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+        self._socket = None
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> FakeServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def run_demo_server(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    sites: int = 120,
+    latency_ms: float = 0,
+    fail_rate: float = 0.0,
+    seed: int = 1,
+) -> None:
+    """Serve a demo account in the foreground until interrupted (Ctrl+C)."""
+    import uvicorn
+
+    account = FakeAccount(sites=sites, seed=seed)
+    app = create_app(account, latency_ms=latency_ms, fail_rate=fail_rate, seed=seed)
+    _quiet_drops()
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    print(f"Fake WP Engine API on http://{host}:{port}/v1 (any API key works; Ctrl+C stops)")
+    uvicorn.Server(config).run()

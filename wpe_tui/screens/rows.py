@@ -1,0 +1,123 @@
+"""Models to table rows: how sites, backups and deployments read in a table."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.text import Text
+
+from wpe_tui.api import Backup, Deployment, Site
+from wpe_tui.text import clean, dash, when
+from wpe_tui.widgets import Column, Row
+
+_STATUS_STYLES = {
+    "active": "green",
+    "completed": "green",
+    "inactive": "dim",
+    "failed": "bold red",
+    "provisioning": "yellow",
+    "in_progress": "yellow",
+    "deleting": "magenta",
+}
+
+
+def status_text(status: str | None) -> Text:
+    """A status in its colour; unknown ones plain, never dropped."""
+    if not status:
+        return Text("—")
+    label = clean(status).replace("_", " ")
+    return Text(label, style=_STATUS_STYLES.get(status.lower(), ""))
+
+
+def duration(delta: timedelta | None) -> str:
+    if delta is None:
+        return "—"
+    seconds = int(delta.total_seconds())
+    if seconds < 0:
+        return "—"
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{seconds:02d}s"
+
+
+SITE_COLUMNS = [
+    Column("Name", min_width=12),
+    Column("Status", width=12),
+    Column("Env", width=10),
+    Column("URL", min_width=12),
+    Column("Created", width=16),
+]
+
+
+def site_row(site: Site) -> Row:
+    return Row(
+        key=site.id,
+        cells=[
+            dash(site.name),
+            status_text(site.status),
+            dash(site.environment),
+            dash(site.url),
+            when(site.created_at),
+        ],
+        data=site,
+        search_text=f"{site.name}\n{site.url or ''}\n{site.id}".lower(),
+    )
+
+
+BACKUP_COLUMNS = [
+    Column("ID", width=14),
+    Column("Description", min_width=10),
+    Column("Type", width=8),
+    Column("Status", width=11),
+    Column("Created", width=16),
+    Column("Completed", width=16),
+    Column("Size", width=7, justify="right"),
+]
+
+
+def backup_row(backup: Backup) -> Row:
+    return Row(
+        key=backup.id,
+        cells=[
+            dash(backup.id),
+            dash(backup.description),
+            dash(backup.type),
+            status_text(backup.status),
+            when(backup.created_at),
+            when(backup.completed_at),
+            dash(backup.size),
+        ],
+        data=backup,
+        search_text=f"{backup.id}\n{backup.description}\n{backup.type or ''}".lower(),
+    )
+
+
+DEPLOYMENT_COLUMNS = [
+    Column("ID", width=14),
+    Column("Env", width=11),
+    Column("Source", min_width=12),
+    Column("Status", width=11),
+    Column("Created", width=16),
+    Column("Completed", width=16),
+    Column("Took", width=7, justify="right"),
+]
+
+
+def deployment_row(deployment: Deployment) -> Row:
+    source = deployment.source.describe() if deployment.source else "—"
+    return Row(
+        key=deployment.id,
+        cells=[
+            dash(deployment.id),
+            dash(deployment.environment),
+            dash(source),
+            status_text(deployment.status),
+            when(deployment.created_at),
+            when(deployment.completed_at),
+            duration(deployment.duration),
+        ],
+        data=deployment,
+        search_text=f"{deployment.id}\n{deployment.environment}\n{source}".lower(),
+    )

@@ -1,0 +1,231 @@
+"""`SiteDetailScreen`: one site, its environments and disk, its backups and deployments."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from wpe_tui.api import ApiError, Backup, Deployment, NotFoundError, Site
+from wpe_tui.screens.live import LiveScreen
+from wpe_tui.screens.rows import (
+    BACKUP_COLUMNS,
+    DEPLOYMENT_COLUMNS,
+    backup_row,
+    deployment_row,
+    status_text,
+)
+from wpe_tui.text import clean, dash, when
+from wpe_tui.widgets import DiskUsageBar, PagedTable, PageResult, Row
+
+if TYPE_CHECKING:
+    from wpe_tui.app import WpeApp
+
+TABS = ("overview", "backups", "deployments")
+
+
+class SiteDetailScreen(LiveScreen):
+    HELP_TITLE = "Site detail"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "tab('overview')", "Overview"),
+        Binding("2", "tab('backups')", "Backups"),
+        Binding("3", "tab('deployments')", "Deployments"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("y", "copy", "Copy"),
+        Binding("escape,q", "back", "Back"),
+    ]
+
+    def __init__(self, site: Site) -> None:
+        super().__init__(id="site-detail")
+        self.site = site
+
+    @property
+    def wpe(self) -> WpeApp:
+        return cast("WpeApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title-bar")
+        yield Static(id="site-header")
+        with TabbedContent(id="tabs", initial="overview"):
+            with TabPane("1 Overview", id="overview"), VerticalScroll(id="overview-body"):
+                yield Static(id="environments")
+                yield Static("Disk usage", classes="section-title")
+                yield DiskUsageBar(id="disk")
+                yield Static(id="bandwidth")
+            with TabPane("2 Backups", id="backups"):
+                yield PagedTable(
+                    BACKUP_COLUMNS,
+                    self._fetch_backups,
+                    page_size=self.wpe.page_size,
+                    empty_text="No backups yet",
+                    id="backup-table",
+                )
+            with TabPane("3 Deployments", id="deployments"):
+                yield PagedTable(
+                    DEPLOYMENT_COLUMNS,
+                    self._fetch_deployments,
+                    page_size=self.wpe.page_size,
+                    empty_text="No deployments yet",
+                    id="deployment-table",
+                )
+        yield Footer()
+
+    @property
+    def backups(self) -> PagedTable:
+        return self.query_one("#backup-table", PagedTable)
+
+    @property
+    def deployments(self) -> PagedTable:
+        return self.query_one("#deployment-table", PagedTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.watch_live(self.backups, self._refetch_backup)
+        self.watch_live(self.deployments, self._refetch_deployment)
+        self._show_site()
+        # The site and the first page of each table are asked for at the same time.
+        self.run_worker(self._load_site(), group="site", exclusive=True, exit_on_error=False)
+        self.backups.load_page(1)
+        self.deployments.load_page(1)
+
+    # -- loading -------------------------------------------------------------
+
+    async def _load_site(self) -> None:
+        try:
+            self.site = await self.wpe.client.get_site(self.site.id)
+        except NotFoundError:
+            self.notify(f"Site {clean(self.site.name)} no longer exists", severity="error")
+            self.query_one("#site-header", Static).update(
+                Text("This site no longer exists (404). esc to go back.", style="bold red")
+            )
+            return
+        except ApiError as error:
+            self.notify(f"{error} — r to retry", severity="error", timeout=8)
+            return
+        self._show_site()
+
+    async def _fetch_backups(self, page: int) -> PageResult:
+        result = await self.wpe.client.list_backups(
+            self.site.id, page=page, per_page=self.backups.page_size
+        )
+        return PageResult([backup_row(b) for b in result.results], result.pagination.total)
+
+    async def _fetch_deployments(self, page: int) -> PageResult:
+        result = await self.wpe.client.list_deployments(
+            self.site.id, page=page, per_page=self.deployments.page_size
+        )
+        return PageResult([deployment_row(d) for d in result.results], result.pagination.total)
+
+    async def _refetch_backup(self, row: Row) -> Row:
+        return backup_row(await self.wpe.client.get_backup(self.site.id, row.key))
+
+    async def _refetch_deployment(self, row: Row) -> Row:
+        deployment = await self.wpe.client.get_deployment(self.site.id, row.key)
+        return deployment_row(deployment)
+
+    def describe(self, row: Row) -> str:
+        kind = "Backup" if isinstance(row.data, Backup) else "Deployment"
+        return f"{kind} {clean(row.key)}"
+
+    def on_paged_table_load_failed(self, event: PagedTable.LoadFailed) -> None:
+        self.notify(f"{event.error} — r to retry", severity="error", timeout=8)
+
+    def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
+        from wpe_tui.screens.item_detail import BackupDetailScreen, DeploymentDetailScreen
+
+        if isinstance(event.row.data, Backup):
+            self.app.push_screen(BackupDetailScreen(self.site, event.row.data))
+        elif isinstance(event.row.data, Deployment):
+            self.app.push_screen(DeploymentDetailScreen(self.site, event.row.data))
+
+    # -- drawing -------------------------------------------------------------
+
+    def _show_site(self) -> None:
+        site = self.site
+        self.query_one("#title-bar", Static).update(
+            f"[b]{escape(self.wpe.account_label)}[/b] · sites › {escape(clean(site.name))}"
+        )
+        header = Text()
+        header.append(clean(site.name) or site.id, style="bold")
+        header.append("  ")
+        header.append_text(status_text(site.status))
+        header.append(f"  {dash(site.url)}\n")
+        header.append(
+            f"PHP {dash(site.php_version)} · WordPress {dash(site.wordpress_version)} · "
+            f"created {when(site.created_at)} · updated {when(site.updated_at)}",
+            style="dim",
+        )
+        self.query_one("#site-header", Static).update(header)
+
+        environments = Table(title=None, box=None, padding=(0, 2, 0, 0), show_edge=False)
+        environments.add_column("Environment", style="bold", no_wrap=True)
+        environments.add_column("URL", overflow="ellipsis", no_wrap=True)
+        for environment in site.environments:
+            environments.add_row(Text(dash(environment.name)), Text(dash(environment.url)))
+        if not site.environments:
+            environments.add_row("—", "—")
+        self.query_one("#environments", Static).update(environments)
+
+        disk = site.disk_usage
+        self.query_one("#disk", DiskUsageBar).set_usage(
+            disk.used if disk else None, disk.total if disk else None, disk.unit if disk else None
+        )
+        bandwidth = site.bandwidth
+        amount = "—"
+        if bandwidth is not None and bandwidth.current_month is not None:
+            amount = f"{bandwidth.current_month:,.1f} {clean(bandwidth.unit or '')}".strip()
+        self.query_one("#bandwidth", Static).update(
+            Text.assemble(("Bandwidth this month ", "bold"), amount)
+        )
+
+    # -- actions -------------------------------------------------------------
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+        if tab == "backups":
+            self.backups.focus()
+        elif tab == "deployments":
+            self.deployments.focus()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.id
+        if pane == "backups":
+            self.backups.focus()
+        elif pane == "deployments":
+            self.deployments.focus()
+
+    def action_refresh(self) -> None:
+        self.run_worker(self._load_site(), group="site", exclusive=True, exit_on_error=False)
+        self.backups.reload()
+        self.deployments.reload()
+
+    def _active_table(self) -> PagedTable | None:
+        active = self.query_one("#tabs", TabbedContent).active
+        if active == "backups":
+            return self.backups
+        if active == "deployments":
+            return self.deployments
+        return None
+
+    def action_copy(self) -> None:
+        table = self._active_table()
+        row = table.current_row if table else None
+        if row is None:
+            self.wpe.copy(self.site.url or self.site.id)
+        elif isinstance(row.data, Backup):
+            self.wpe.copy(row.data.download_url or row.data.id)
+        else:
+            self.wpe.copy(row.key)
+
+    def action_back(self) -> None:
+        # Leaving cancels this screen's requests: nothing lands on a screen that is gone.
+        self.workers.cancel_node(self)
+        for table in (self.backups, self.deployments):
+            self.workers.cancel_node(table)
+        self.app.pop_screen()

@@ -1,0 +1,190 @@
+"""`SiteListScreen`: every site of the account, paged lazily, the first screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Input, Static
+
+from wpe_tui.api import Site
+from wpe_tui.screens.live import LiveScreen
+from wpe_tui.screens.rows import SITE_COLUMNS, site_row
+from wpe_tui.text import clean
+from wpe_tui.widgets import PagedTable, PageResult, Row
+
+if TYPE_CHECKING:
+    from wpe_tui.app import WpeApp
+
+SORT_FIELDS = ("name", "created_at", "status")
+STATUS_FILTERS: tuple[str | None, ...] = (None, "active", "inactive", "provisioning", "deleting")
+
+
+class SiteListScreen(LiveScreen):
+    """The account's sites; `enter` opens one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("o", "toggle_order", "Order"),
+        Binding("f", "cycle_status", "Status"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("y", "copy", "Copy URL"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="site-list")
+        self.sort = "name"
+        self.order = "asc"
+        self.status: str | None = None
+
+    @property
+    def wpe(self) -> WpeApp:
+        return cast("WpeApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title-bar")
+        yield Input(placeholder="filter by name, URL or ID", id="filter", classes="hidden")
+        yield PagedTable(
+            SITE_COLUMNS,
+            self._fetch,
+            page_size=self.wpe.page_size,
+            empty_text="No sites match",
+            id="sites",
+        )
+        yield Footer()
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one("#sites", PagedTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.watch_live(self.table, self._refetch)
+        self.table.focus()
+        self.table.load_page(1)
+        self._update_title()
+
+    async def _fetch(self, page: int) -> PageResult:
+        result = await self.wpe.client.list_sites(
+            page=page,
+            per_page=self.table.page_size,
+            sort=self.sort,
+            order=self.order,
+            status=self.status,
+        )
+        return PageResult([site_row(s) for s in result.results], result.pagination.total)
+
+    async def _refetch(self, row: Row) -> Row:
+        return site_row(await self.wpe.client.get_site(row.key))
+
+    def describe(self, row: Row) -> str:
+        site = cast(Site, row.data)
+        return f"Site {clean(site.name) or site.id}"
+
+    # -- title ---------------------------------------------------------------
+
+    def _update_title(self) -> None:
+        table = self.table
+        total = table.total
+        arrow = "↑" if self.order == "asc" else "↓"
+        parts = [f"[b]{self.wpe.account_label}[/b]"]
+        if total is None:
+            parts.append("loading sites…")
+        elif table.filter_text is not None:
+            searched = "" if table.fully_loaded else f", searched {table.loaded_count:,}"
+            parts.append(f"{table.row_count:,} match{'es' if table.row_count != 1 else ''}")
+            parts[-1] += f" of {total:,} sites{searched}"
+        else:
+            parts.append(f"{table.loaded_count:,} of {total:,} sites")
+        parts.append(f"sort {self.sort.replace('_', ' ')} {arrow}")
+        parts.append(f"status {self.status or 'all'}")
+        if self.wpe.read_only:
+            parts.append("[reverse] read-only [/]")
+        self.query_one("#title-bar", Static).update(" · ".join(parts))
+
+    def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
+        super().on_paged_table_loaded(event)
+        self._update_title()
+
+    def on_paged_table_load_failed(self, event: PagedTable.LoadFailed) -> None:
+        self.notify(f"{event.error} — r to retry", severity="error", timeout=8)
+
+    def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
+        from wpe_tui.screens.site_detail import SiteDetailScreen
+
+        self.app.push_screen(SiteDetailScreen(cast(Site, event.row.data)))
+
+    # -- server-side sort and status filter -----------------------------------
+
+    def _requery(self) -> None:
+        current = self.table.current_row
+        self.table.reset(keep_key=current.key if current else None)
+        self._update_title()
+        if self.table.filter_text is not None:
+            self._fill()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORT_FIELDS[(SORT_FIELDS.index(self.sort) + 1) % len(SORT_FIELDS)]
+        self._requery()
+
+    def action_toggle_order(self) -> None:
+        self.order = "desc" if self.order == "asc" else "asc"
+        self._requery()
+
+    def action_cycle_status(self) -> None:
+        index = STATUS_FILTERS.index(self.status)
+        self.status = STATUS_FILTERS[(index + 1) % len(STATUS_FILTERS)]
+        self._requery()
+
+    def action_refresh(self) -> None:
+        self.table.reload()
+        self._update_title()
+
+    def action_copy(self) -> None:
+        row = self.table.current_row
+        if row is not None:
+            site = cast(Site, row.data)
+            self.wpe.copy(site.url or site.id)
+
+    # -- `/` filter: narrows loaded rows and fetches the rest in the background
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self._update_title()
+        if event.value.strip():
+            self._fill()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_class("hidden") and self.table.filter_text is None:
+            return
+        self.workers.cancel_group(self, "fill")
+        box.value = ""
+        box.add_class("hidden")
+        self.table.set_filter(None)
+        self.table.focus()
+        self._update_title()
+
+    def _fill(self) -> None:
+        if self.table.fully_loaded:
+            return
+        self.run_worker(self._fill_pages(), group="fill", exclusive=True, exit_on_error=False)
+
+    async def _fill_pages(self) -> None:
+        await self.table.fill()
+        self._update_title()

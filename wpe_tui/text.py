@@ -1,0 +1,45 @@
+"""Text from the API is data: these make it safe to put on a terminal."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+# CSI, OSC (ended by BEL or ST), and other two-byte escapes; then any C0/C1
+# control character left over. A name must never move the cursor, set the
+# title or write to the clipboard of the user's terminal.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final byte
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
+    r"|\x1b[@-Z\\-_]?"  # other escapes, or a lone ESC
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS_AND_NEWLINES = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean(text: str | None, *, keep_newlines: bool = False) -> str:
+    """`text` without escape sequences or control characters (tabs become spaces)."""
+    if not text:
+        return ""
+    text = _ESCAPES.sub("", text).replace("\t", "    ")
+    if keep_newlines:
+        return _CONTROLS.sub("", text.replace("\r\n", "\n"))
+    return _CONTROLS_AND_NEWLINES.sub(" ", text)
+
+
+def dash(value: object) -> str:
+    """A value for display, or "—" when it is missing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime):
+        return when(value)
+    return clean(str(value))
+
+
+def when(moment: datetime | None) -> str:
+    """A timestamp as the user reads it: local time, to the minute."""
+    if moment is None:
+        return "—"
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,500 @@
+"""`PagedTable`: a table of virtual rows, fetched a page at a time.
+
+The total is known from the first page, so the table is as tall as the whole
+result from the start, and only the pages that come into view are fetched.
+Reaching the last of 100,000 sites with End costs one request, not 1,000.
+Rows are drawn with the line API (like toolong's log view), so the cost of a
+frame depends on the height of the screen, not on the number of rows.
+
+The widget knows nothing of the API: it is given a `fetch_page(n)` callable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from wpe_tui.text import clean
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    width: int | None = None  # None: shares what the fixed columns leave
+    min_width: int = 8
+    justify: Literal["left", "right"] = "left"
+
+
+@dataclass
+class Row:
+    """One row: its key (the item's ID), its cells, and the item itself."""
+
+    key: str
+    cells: Sequence[str | Text]
+    data: Any = None
+    search_text: str = ""  # what `/` matches, lower case
+
+
+@dataclass
+class PageResult:
+    rows: list[Row]
+    total: int
+
+
+FetchPage = Callable[[int], Awaitable[PageResult]]
+
+
+@dataclass
+class _State:
+    total: int | None = None
+    pages: dict[int, list[Row]] = field(default_factory=dict)
+    loading: set[int] = field(default_factory=set)
+    failed: set[int] = field(default_factory=set)
+    generation: int = 0  # bumped by reset, so answers to old requests are dropped
+
+
+class PagedTable(ScrollView, can_focus=True):
+    """A table whose rows come from `fetch_page`, one page per request."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", show=True),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paged-table--header",
+        "paged-table--cursor",
+        "paged-table--placeholder",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class Highlighted(Message):
+        def __init__(self, table: PagedTable, row: Row | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+    class Selected(Message):
+        def __init__(self, table: PagedTable, row: Row) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+    class Loaded(Message):
+        """A page arrived: the counts in a header may change."""
+
+        def __init__(self, table: PagedTable, page: int) -> None:
+            super().__init__()
+            self.table = table
+            self.page = page
+
+    class LoadFailed(Message):
+        def __init__(self, table: PagedTable, page: int, error: Exception) -> None:
+            super().__init__()
+            self.table = table
+            self.page = page
+            self.error = error
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        fetch_page: FetchPage,
+        *,
+        page_size: int = 100,
+        empty_text: str = "Nothing here",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.columns = list(columns)
+        self.page_size = page_size
+        self.empty_text = empty_text
+        self._fetch_page = fetch_page
+        self._state = _State()
+        self._filter: str | None = None
+        self._filtered: list[Row] | None = None
+        self._keep_key: str | None = None
+
+    # -- what the table holds ------------------------------------------------
+
+    @property
+    def total(self) -> int | None:
+        """The server's total for the current query; None until page 1 is in."""
+        return self._state.total
+
+    @property
+    def loaded_count(self) -> int:
+        return sum(len(rows) for rows in self._state.pages.values())
+
+    @property
+    def fully_loaded(self) -> bool:
+        total = self._state.total
+        return total is not None and all(
+            page in self._state.pages for page in range(1, self.page_count + 1)
+        )
+
+    @property
+    def page_count(self) -> int:
+        total = self._state.total or 0
+        return max(1, -(-total // self.page_size))
+
+    @property
+    def row_count(self) -> int:
+        """Rows the user can move through: matches when filtering, else the total."""
+        if self._filtered is not None:
+            return len(self._filtered)
+        return self._state.total or 0
+
+    @property
+    def is_loading(self) -> bool:
+        return bool(self._state.loading)
+
+    @property
+    def filter_text(self) -> str | None:
+        return self._filter
+
+    def row_at(self, index: int) -> Row | None:
+        if self._filtered is not None:
+            return self._filtered[index] if 0 <= index < len(self._filtered) else None
+        page, offset = divmod(index, self.page_size)
+        rows = self._state.pages.get(page + 1)
+        return rows[offset] if rows is not None and offset < len(rows) else None
+
+    @property
+    def current_row(self) -> Row | None:
+        return self.row_at(self.cursor)
+
+    def loaded_rows(self) -> Iterator[Row]:
+        for page in sorted(self._state.pages):
+            yield from self._state.pages[page]
+
+    def missing_pages(self) -> list[int]:
+        if self._state.total is None:
+            return [1]
+        return [p for p in range(1, self.page_count + 1) if p not in self._state.pages]
+
+    # -- changing what the table holds ----------------------------------------
+
+    def reset(self, fetch_page: FetchPage | None = None, *, keep_key: str | None = None) -> None:
+        """Start again from page 1 (a new sort or filter), keeping `keep_key` under
+        the cursor if it turns up among the pages that load."""
+        if fetch_page is not None:
+            self._fetch_page = fetch_page
+        generation = self._state.generation + 1
+        self._state = _State(generation=generation)
+        self._keep_key = keep_key
+        self._refilter()
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False)
+        self._update_virtual_size()
+        self.load_page(1)
+
+    def reload(self) -> None:
+        """Fetch again the pages in view, keeping the cursor where it is."""
+        self._keep_key = self.current_row.key if self.current_row else None
+        kept = self.visible_pages() or [1]
+        generation = self._state.generation + 1
+        self._state = _State(total=self._state.total, generation=generation)
+        for page in kept:
+            self.load_page(page)
+        self.refresh()
+
+    def update_row(self, row: Row) -> bool:
+        """Replace the row with the same key in place; False if it is not loaded."""
+        for rows in self._state.pages.values():
+            for index, existing in enumerate(rows):
+                if existing.key == row.key:
+                    rows[index] = row
+                    if self._filtered is not None:
+                        self._refilter()
+                    self.refresh()
+                    return True
+        return False
+
+    def remove_row(self, key: str) -> bool:
+        """Drop a row (an item that is gone) without moving the rows below it twice."""
+        for page, rows in self._state.pages.items():
+            for index, existing in enumerate(rows):
+                if existing.key == key:
+                    del rows[index]
+                    self._state.pages[page] = rows
+                    if self._state.total:
+                        self._state.total -= 1
+                    # Later pages shifted by one on the server: fetch them again.
+                    for later in [p for p in self._state.pages if p > page]:
+                        del self._state.pages[later]
+                    self._refilter()
+                    self._update_virtual_size()
+                    self._clamp_cursor()
+                    self._request_visible()
+                    self.refresh()
+                    return True
+        return False
+
+    def set_filter(self, text: str | None) -> None:
+        """Narrow to rows whose search text holds `text` (case-insensitive)."""
+        current = self.current_row
+        self._filter = text.lower().strip() if text and text.strip() else None
+        self._refilter()
+        self._update_virtual_size()
+        self.cursor = 0
+        if current is not None:
+            self._move_to_key(current.key)
+        self._clamp_cursor()
+        self.scroll_to(y=max(0, self.cursor - self._body_height() // 2), animate=False)
+        self.refresh()
+        self._request_visible()
+
+    def _refilter(self) -> None:
+        if self._filter is None:
+            self._filtered = None
+            return
+        needle = self._filter
+        seen: set[str] = set()
+        matches: list[Row] = []
+        for row in self.loaded_rows():
+            if row.key not in seen and needle in row.search_text:
+                seen.add(row.key)
+                matches.append(row)
+        self._filtered = matches
+
+    # -- loading -----------------------------------------------------------
+
+    def load_page(self, page: int) -> None:
+        state = self._state
+        if page in state.pages or page in state.loading:
+            return
+        state.loading.add(page)
+        state.failed.discard(page)
+        # Not exclusive: several pages may be in flight at once.
+        self.run_worker(
+            self._load(page, state.generation),
+            group=f"paged-table-{self.id or 'anon'}",
+            exit_on_error=False,
+        )
+
+    async def _load(self, page: int, generation: int) -> None:
+        try:
+            result = await self._fetch_page(page)
+        except Exception as error:
+            if generation == self._state.generation:
+                self._state.loading.discard(page)
+                self._state.failed.add(page)
+                self.post_message(self.LoadFailed(self, page, error))
+                self.refresh()
+            return
+        if generation != self._state.generation:
+            return  # an answer to a query that was replaced meanwhile
+        state = self._state
+        state.loading.discard(page)
+        state.pages[page] = result.rows
+        state.total = result.total
+        if self._filter is not None:
+            self._refilter()
+        self._update_virtual_size()
+        if self._keep_key is not None and self._move_to_key(self._keep_key):
+            self._keep_key = None
+        self._clamp_cursor()
+        self.refresh()
+        self.post_message(self.Loaded(self, page))
+        if page == 1 or self.cursor // self.page_size + 1 == page:
+            self.post_message(self.Highlighted(self, self.current_row))
+        self._request_visible()
+
+    async def fill(self, concurrency: int = 2) -> None:
+        """Fetch every page not loaded yet (for a filter that must see them all)."""
+        generation = self._state.generation
+        while generation == self._state.generation:
+            state = self._state
+            todo = [p for p in self.missing_pages() if p not in state.loading | state.failed]
+            if not todo:
+                return
+            batch = todo[:concurrency]
+            state.loading.update(batch)
+            await asyncio.gather(*(self._load(page, generation) for page in batch))
+
+    def visible_pages(self) -> list[int]:
+        if self._filtered is not None or self._state.total is None:
+            return []
+        first = int(self.scroll_y)
+        last = min(self.row_count - 1, first + self._body_height())
+        if last < first:
+            return []
+        pages = {row // self.page_size + 1 for row in (first, last, self.cursor)}
+        return sorted(p for p in pages if p <= self.page_count)
+
+    def _request_visible(self) -> None:
+        for page in self.visible_pages():
+            if page not in self._state.failed:
+                self.load_page(page)
+
+    # -- cursor --------------------------------------------------------------
+
+    def _move_to_key(self, key: str) -> bool:
+        if self._filtered is not None:
+            places = (i for i, row in enumerate(self._filtered) if row.key == key)
+        else:
+            places = (
+                (page - 1) * self.page_size + i
+                for page in sorted(self._state.pages)
+                for i, row in enumerate(self._state.pages[page])
+                if row.key == key
+            )
+        index = next(places, None)
+        if index is None:
+            return False
+        self.cursor = index
+        return True
+
+    def _clamp_cursor(self) -> None:
+        count = self.row_count
+        if self.cursor >= count:
+            self.cursor = max(0, count - 1)
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, max(0, self.row_count - 1)))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self._request_visible()
+        if old != new:
+            self.post_message(self.Highlighted(self, self.current_row))
+
+    def _body_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_cursor_into_view(self) -> None:
+        height = self._body_height()
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._body_height()
+
+    def action_page_down(self) -> None:
+        self.cursor += self._body_height()
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = self.row_count - 1
+
+    def action_select(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.Selected(self, row))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            index = int(self.scroll_y) + event.y - 1
+            if index < self.row_count:
+                if index == self.cursor and event.chain >= 2:
+                    self.action_select()
+                self.cursor = index
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._request_visible()
+
+    def on_resize(self) -> None:
+        self._update_virtual_size()
+        self._request_visible()
+
+    # -- drawing -------------------------------------------------------------
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.row_count + 1)
+
+    def _widths(self, width: int) -> list[int]:
+        gaps = len(self.columns) - 1
+        fixed = sum(c.width for c in self.columns if c.width is not None)
+        flexible = [c for c in self.columns if c.width is None]
+        spare = max(0, width - fixed - gaps)
+        widths: list[int] = []
+        for column in self.columns:
+            if column.width is not None:
+                widths.append(column.width)
+            else:
+                widths.append(max(column.min_width, spare // len(flexible)))
+        return widths
+
+    def _line(self, cells: Sequence[str | Text], width: int, style: Style) -> Strip:
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        for index, (cell, column, cell_width) in enumerate(
+            zip(cells, self.columns, self._widths(width), strict=False)
+        ):
+            if index:
+                text.append(" ")
+            part = cell.copy() if isinstance(cell, Text) else Text(clean(str(cell)))
+            part.truncate(cell_width, overflow="ellipsis", pad=True)
+            if column.justify == "right":
+                part.rstrip()
+                part.pad_left(cell_width - part.cell_len)
+            text.append_text(part)
+        segments = list(text.render(self.app.console))
+        return Strip(segments).adjust_cell_length(width, style).apply_style(style)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            header = self.get_component_rich_style("paged-table--header")
+            return self._line([c.label for c in self.columns], width, base + header)
+        index = int(self.scroll_y) + y - 1
+        if index >= self.row_count:
+            if y == 1 and self.row_count == 0:
+                return self._message_line(width, base)
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        cursor = index == self.cursor
+        style = base
+        if cursor:
+            style = base + self.get_component_rich_style(
+                "paged-table--cursor", partial=not self.has_focus
+            )
+        if row is None:
+            placeholder = self.get_component_rich_style("paged-table--placeholder")
+            page = index // self.page_size + 1
+            note = "could not load: r to retry" if page in self._state.failed else "loading…"
+            return self._line(["", note], width, style + placeholder)
+        return self._line(row.cells, width, style)
+
+    def _message_line(self, width: int, style: Style) -> Strip:
+        if self._state.total is None:
+            text = "could not load: r to retry" if self._state.failed else "loading…"
+        elif self._filter is not None:
+            text = f"no match for {self._filter!r} yet"
+        else:
+            text = self.empty_text
+        placeholder = self.get_component_rich_style("paged-table--placeholder")
+        return Strip([Segment(" " + text, style + placeholder)]).adjust_cell_length(width, style)
