@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path, PurePath
 from typing import ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from wpe_tui.api import WpeClient
+from wpe_tui.commands import SiteJumpProvider
 from wpe_tui.config import Settings
 
 STYLE_FILES = ("app.tcss", "site_list.tcss", "site_detail.tcss", "modals.tcss")
@@ -26,6 +29,7 @@ def styles_dir() -> Path:
 class WpeApp(App[None]):
     TITLE = "wpe-tui"
     CSS_PATH: ClassVar[list[str | PurePath]] = [styles_dir() / name for name in STYLE_FILES]
+    COMMANDS = App.COMMANDS | {SiteJumpProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
@@ -87,6 +91,20 @@ class WpeApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        # Every key of the current view is also a command, so nothing needs remembering.
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            if binding.action in ("quit", "app.quit", "command_palette", "help"):
+                continue
+            seen.add(binding.action)
+            run = partial(self.run_action, binding.action, active.node)
+            yield SystemCommand(binding.description, f"key: {key}", run)
 
     def copy(self, text: str) -> None:
         """Copy through OSC 52, which travels over SSH and tmux to the user's terminal."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 # CSI, OSC (ended by BEL or ST), and other two-byte escapes; then any C0/C1
@@ -43,3 +44,17 @@ def when(moment: datetime | None) -> str:
     if moment is None:
         return "—"
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+# What "this year" is for `when_short`; tests set it so that snapshots do not age.
+now: Callable[[], datetime] = datetime.now
+
+
+def when_short(moment: datetime | None) -> str:
+    """A timestamp for a narrow column: "28 Nov 14:03" this year, "28 Nov 2025" before."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone()
+    if local.year == now().astimezone().year:
+        return local.strftime("%d %b %H:%M")
+    return local.strftime("%d %b %Y")

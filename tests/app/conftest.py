@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 from pydantic import SecretStr
-from textual.pilot import Pilot
 from starlette.applications import Starlette
+from textual.pilot import Pilot
 
 from wpe_tui.api import WpeClient
 from wpe_tui.app import WpeApp
@@ -40,7 +40,9 @@ def fake(account: FakeAccount) -> Starlette:
 
 @pytest.fixture
 def make_app(fake: Starlette, tmp_path: Path) -> AppFactory:
-    def factory(*, read_only: bool = False, page_size: int = 50, api: Starlette | None = None) -> WpeApp:
+    def factory(
+        *, read_only: bool = False, page_size: int = 50, api: Starlette | None = None
+    ) -> WpeApp:
         transport = httpx.ASGITransport(app=api or fake)
         client = WpeClient("test-key", BASE_URL, transport=transport, backoff_base=0.01)
         settings = Settings(

@@ -8,9 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.applications import Starlette
 
 from wpe_tui.fake import FakeAccount, FakeServer, ManualClock, RecordedRequest, create_app
+from wpe_tui.fake.account import ListParams
 
 START = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 AUTH = {"Authorization": "ApiKey test-key"}
@@ -666,3 +669,29 @@ async def test_fake_server_serves_and_drops_over_loopback() -> None:
     async with httpx.AsyncClient() as client:
         with pytest.raises(httpx.ConnectError):
             await client.get(base_url + "/sites", headers={"Authorization": "ApiKey k"})
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sites=st.integers(min_value=0, max_value=60),
+    per_page=st.integers(min_value=1, max_value=100),
+    sort=st.sampled_from(["name", "created_at", "status"]),
+    order=st.sampled_from(["asc", "desc"]),
+)
+def test_pages_cover_every_site_exactly_once(
+    sites: int, per_page: int, sort: str, order: str
+) -> None:
+    account = FakeAccount(sites=sites, clock=ManualClock(START))
+    seen: list[str] = []
+    page = 1
+    while True:
+        body = account.list_sites(ListParams(page=page, per_page=per_page, sort=sort, order=order))
+        assert body["pagination"]["total"] == sites
+        assert body["pagination"]["total_pages"] == -(-sites // per_page)
+        assert body["pagination"]["count"] == len(body["results"])
+        if not body["results"]:
+            break
+        seen += [site["id"] for site in body["results"]]
+        page += 1
+    assert page == body["pagination"]["total_pages"] + 1
+    assert sorted(seen) == sorted(FakeAccount.site_id(index) for index in range(sites))

@@ -141,7 +141,7 @@ class BackupContents(WpeModel):
         return [name for name in CONTENT_FLAGS if getattr(self, name)]
 
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:([KMGTP])i?)?(?:B|bytes?)?\s*$", re.IGNORECASE)
+_SIZE = re.compile(r"^\s*(\d{1,15}(?:\.\d+)?)\s*(?:([KMGTP])i?)?(?:B|bytes?)?\s*$", re.IGNORECASE)
 
 
 def parse_size(text: str | None) -> int | None:

@@ -150,5 +150,8 @@ def run_demo_server(
     app = create_app(account, latency_ms=latency_ms, fail_rate=fail_rate, seed=seed)
     _quiet_drops()
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-    print(f"Fake WP Engine API on http://{host}:{port}/v1 (any API key works; Ctrl+C stops)")
+    print(
+        f"Fake WP Engine API on http://{host}:{port}/v1 (any API key works; Ctrl+C stops)",
+        flush=True,
+    )
     uvicorn.Server(config).run()

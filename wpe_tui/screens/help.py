@@ -28,6 +28,7 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, view: Screen[object]) -> None:
         super().__init__()
         self.view = view
+        self.entries: list[tuple[str, str]] = []  # (key, what it does), as shown
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
@@ -44,6 +45,7 @@ class HelpScreen(ModalScreen[None]):
             if not active.enabled:
                 text.stylize("dim")
             table.add_row(key_label(key), text)
+            self.entries.append((key_label(key), description))
         with VerticalScroll(id="help-box"):
             title = getattr(self.view, "HELP_TITLE", "this view")
             yield Static(f"Keys of {title}", id="help-title")

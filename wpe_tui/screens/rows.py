@@ -7,7 +7,7 @@ from datetime import timedelta
 from rich.text import Text
 
 from wpe_tui.api import Backup, Deployment, Site
-from wpe_tui.text import clean, dash, when
+from wpe_tui.text import clean, dash, when_short
 from wpe_tui.widgets import Column, Row
 
 _STATUS_STYLES = {
@@ -43,12 +43,19 @@ def duration(delta: timedelta | None) -> str:
 
 
 SITE_COLUMNS = [
-    Column("Name", min_width=12),
+    Column("Name", min_width=16),
     Column("Status", width=12),
-    Column("Env", width=10),
-    Column("URL", min_width=12),
-    Column("Created", width=16),
+    Column("Env", width=10, optional=True),
+    Column("URL", min_width=16),
+    Column("Created", width=12, optional=True),
 ]
+
+
+def short_url(url: str | None) -> str:
+    """A URL without its https:// (every site has one; the host is what tells them apart)."""
+    if not url:
+        return "—"
+    return clean(url.removeprefix("https://"))
 
 
 def site_row(site: Site) -> Row:
@@ -58,8 +65,8 @@ def site_row(site: Site) -> Row:
             dash(site.name),
             status_text(site.status),
             dash(site.environment),
-            dash(site.url),
-            when(site.created_at),
+            short_url(site.url),
+            when_short(site.created_at),
         ],
         data=site,
         search_text=f"{site.name}\n{site.url or ''}\n{site.id}".lower(),
@@ -67,12 +74,12 @@ def site_row(site: Site) -> Row:
 
 
 BACKUP_COLUMNS = [
-    Column("ID", width=14),
-    Column("Description", min_width=10),
+    Column("ID", width=15),
+    Column("Description", min_width=14),
     Column("Type", width=8),
     Column("Status", width=11),
-    Column("Created", width=16),
-    Column("Completed", width=16),
+    Column("Created", width=12),
+    Column("Completed", width=12, optional=True),
     Column("Size", width=7, justify="right"),
 ]
 
@@ -85,8 +92,8 @@ def backup_row(backup: Backup) -> Row:
             dash(backup.description),
             dash(backup.type),
             status_text(backup.status),
-            when(backup.created_at),
-            when(backup.completed_at),
+            when_short(backup.created_at),
+            when_short(backup.completed_at),
             dash(backup.size),
         ],
         data=backup,
@@ -95,12 +102,12 @@ def backup_row(backup: Backup) -> Row:
 
 
 DEPLOYMENT_COLUMNS = [
-    Column("ID", width=14),
+    Column("ID", width=15),
     Column("Env", width=11),
-    Column("Source", min_width=12),
+    Column("Source", min_width=16),
     Column("Status", width=11),
-    Column("Created", width=16),
-    Column("Completed", width=16),
+    Column("Created", width=12),
+    Column("Completed", width=12, optional=True),
     Column("Took", width=7, justify="right"),
 ]
 
@@ -114,8 +121,8 @@ def deployment_row(deployment: Deployment) -> Row:
             dash(deployment.environment),
             dash(source),
             status_text(deployment.status),
-            when(deployment.created_at),
-            when(deployment.completed_at),
+            when_short(deployment.created_at),
+            when_short(deployment.completed_at),
             duration(deployment.duration),
         ],
         data=deployment,

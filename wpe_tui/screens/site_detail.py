@@ -31,7 +31,7 @@ TABS = ("overview", "backups", "deployments")
 
 
 class SiteDetailScreen(LiveScreen):
-    HELP_TITLE = "Site detail"
+    HELP_TITLE = "the site detail"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "tab('overview')", "Overview"),
         Binding("2", "tab('backups')", "Backups"),

@@ -25,6 +25,8 @@ STATUS_FILTERS: tuple[str | None, ...] = (None, "active", "inactive", "provision
 class SiteListScreen(LiveScreen):
     """The account's sites; `enter` opens one."""
 
+    HELP_TITLE = "the site list"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter"),
         Binding("s", "cycle_sort", "Sort"),
@@ -121,9 +123,9 @@ class SiteListScreen(LiveScreen):
 
     # -- server-side sort and status filter -----------------------------------
 
-    def _requery(self) -> None:
+    def _requery(self, near: int | None = None) -> None:
         current = self.table.current_row
-        self.table.reset(keep_key=current.key if current else None)
+        self.table.reset(keep_key=current.key if current else None, near=near)
         self._update_title()
         if self.table.filter_text is not None:
             self._fill()
@@ -134,7 +136,11 @@ class SiteListScreen(LiveScreen):
 
     def action_toggle_order(self) -> None:
         self.order = "desc" if self.order == "asc" else "asc"
-        self._requery()
+        table = self.table
+        mirrored = None
+        if table.filter_text is None and table.total is not None:
+            mirrored = table.total - 1 - table.cursor  # where the same site lands reversed
+        self._requery(near=mirrored)
 
     def action_cycle_status(self) -> None:
         index = STATUS_FILTERS.index(self.status)
@@ -179,6 +185,10 @@ class SiteListScreen(LiveScreen):
         self.table.set_filter(None)
         self.table.focus()
         self._update_title()
+
+    def load_everything(self) -> None:
+        """Fetch the pages not loaded yet, in the background (for the palette)."""
+        self._fill()
 
     def _fill(self) -> None:
         if self.table.fully_loaded:

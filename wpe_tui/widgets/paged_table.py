@@ -36,6 +36,7 @@ class Column:
     width: int | None = None  # None: shares what the fixed columns leave
     min_width: int = 8
     justify: Literal["left", "right"] = "left"
+    optional: bool = False  # dropped, last first, when the terminal is too narrow
 
 
 @dataclass
@@ -194,9 +195,16 @@ class PagedTable(ScrollView, can_focus=True):
 
     # -- changing what the table holds ----------------------------------------
 
-    def reset(self, fetch_page: FetchPage | None = None, *, keep_key: str | None = None) -> None:
+    def reset(
+        self,
+        fetch_page: FetchPage | None = None,
+        *,
+        keep_key: str | None = None,
+        near: int | None = None,
+    ) -> None:
         """Start again from page 1 (a new sort or filter), keeping `keep_key` under
-        the cursor if it turns up among the pages that load."""
+        the cursor if it turns up among the pages that load; `near` is where it is
+        expected (a reversed order mirrors it), so that page is fetched too."""
         if fetch_page is not None:
             self._fetch_page = fetch_page
         generation = self._state.generation + 1
@@ -207,6 +215,8 @@ class PagedTable(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False)
         self._update_virtual_size()
         self.load_page(1)
+        if near is not None and near >= 0:
+            self.load_page(near // self.page_size + 1)
 
     def reload(self) -> None:
         """Fetch again the pages in view, keeping the cursor where it is."""
@@ -339,7 +349,8 @@ class PagedTable(ScrollView, can_focus=True):
         last = min(self.row_count - 1, first + self._body_height())
         if last < first:
             return []
-        pages = {row // self.page_size + 1 for row in (first, last, self.cursor)}
+        pages = set(range(first // self.page_size + 1, last // self.page_size + 2))
+        pages.add(self.cursor // self.page_size + 1)
         return sorted(p for p in pages if p <= self.page_count)
 
     def _request_visible(self) -> None:
@@ -436,25 +447,42 @@ class PagedTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, self.row_count + 1)
 
     def _widths(self, width: int) -> list[int]:
-        gaps = len(self.columns) - 1
-        fixed = sum(c.width for c in self.columns if c.width is not None)
-        flexible = [c for c in self.columns if c.width is None]
-        spare = max(0, width - fixed - gaps)
+        """Each column's width; 0 for an optional column the width cannot hold."""
+        shown = list(self.columns)
+
+        def needed() -> int:
+            return sum(c.width or c.min_width for c in shown) + len(shown) - 1
+
+        for column in reversed(self.columns):
+            if needed() <= width:
+                break
+            if column.optional:
+                shown.remove(column)
+        fixed = sum(c.width for c in shown if c.width is not None)
+        flexible = [c for c in shown if c.width is None]
+        spare = max(0, width - fixed - (len(shown) - 1))
         widths: list[int] = []
         for column in self.columns:
-            if column.width is not None:
+            if column not in shown:
+                widths.append(0)
+            elif column.width is not None:
                 widths.append(column.width)
             else:
-                widths.append(max(column.min_width, spare // len(flexible)))
+                share = spare // len(flexible)
+                if column is flexible[-1]:
+                    share = spare - share * (len(flexible) - 1)
+                widths.append(max(column.min_width, share))
         return widths
 
     def _line(self, cells: Sequence[str | Text], width: int, style: Style) -> Strip:
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        for index, (cell, column, cell_width) in enumerate(
-            zip(cells, self.columns, self._widths(width), strict=False)
-        ):
-            if index:
+        first = True
+        for cell, column, cell_width in zip(cells, self.columns, self._widths(width), strict=False):
+            if cell_width == 0:
+                continue
+            if not first:
                 text.append(" ")
+            first = False
             part = cell.copy() if isinstance(cell, Text) else Text(clean(str(cell)))
             part.truncate(cell_width, overflow="ellipsis", pad=True)
             if column.justify == "right":

@@ -1,0 +1,231 @@
+"""The site list, driven with Pilot against the fake API through the real client."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from tests.app.conftest import AppFactory, settle
+from wpe_tui.fake import FakeAccount
+from wpe_tui.screens.site_detail import SiteDetailScreen
+from wpe_tui.screens.site_list import SiteListScreen
+from wpe_tui.widgets import PagedTable
+
+
+def site_requests(fake: Starlette) -> list[dict[str, str]]:
+    return [r.query for r in fake.state.requests if r.path == "/v1/sites"]
+
+
+def title(app: object) -> str:
+    from textual.widgets import Static
+
+    screen = app.screen  # type: ignore[attr-defined]
+    return str(screen.query_one("#title-bar", Static).render())
+
+
+async def test_first_page_shows_with_counts(make_app: AppFactory, fake: Starlette) -> None:
+    app = make_app(page_size=50)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#sites", PagedTable)
+        assert isinstance(app.screen, SiteListScreen)
+        assert table.total == 120
+        assert "50 of 120 sites" in title(app)
+        first = table.current_row
+        assert first is not None and first.data.name == "Acme Corp Blog"
+        # Only the pages on screen were asked for.
+        assert [q["page"] for q in site_requests(fake)] == ["1"]
+
+
+async def test_end_reaches_last_site_fetching_only_pages_on_screen(
+    make_app: AppFactory, fake: Starlette, account: FakeAccount
+) -> None:
+    app = make_app(page_size=50)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = len(site_requests(fake))
+        await pilot.press("end")
+        await settle(pilot)
+        table = app.screen.query_one("#sites", PagedTable)
+        assert table.cursor == 119
+        row = table.current_row
+        assert row is not None
+        # Sorted by name, the last row is the alphabetically last site.
+        assert row.data.name == max(
+            account.get_site(account.site_id(i))["name"] for i in range(120)
+        )
+        pages = [q["page"] for q in site_requests(fake)[before:]]
+        # Rows 99-119 are on screen: the end of page 2 and page 3, nothing between.
+        assert pages == ["2", "3"], "End fetches only the pages on screen"
+
+
+async def test_sort_order_and_status_are_server_side(make_app: AppFactory, fake: Starlette) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert site_requests(fake)[-1]["sort"] == "created_at"
+        await pilot.press("o")
+        await settle(pilot)
+        assert site_requests(fake)[-1]["order"] == "desc"
+        assert "sort created at ↓" in title(app)
+        await pilot.press("f", "f")
+        await settle(pilot)
+        assert site_requests(fake)[-1]["status"] == "inactive"
+        table = app.screen.query_one("#sites", PagedTable)
+        statuses = {row.data.status for row in table.loaded_rows()}
+        assert statuses == {"inactive"}
+        assert "status inactive" in title(app)
+
+
+async def test_sort_keeps_cursor_on_same_site(make_app: AppFactory) -> None:
+    app = make_app(page_size=100)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down")
+        table = app.screen.query_one("#sites", PagedTable)
+        chosen = table.current_row
+        assert chosen is not None
+        await pilot.press("o")  # reversed: the same site is now elsewhere
+        await settle(pilot)
+        assert table.current_row is not None
+        assert table.current_row.key == chosen.key
+        assert table.cursor != 3
+
+
+async def test_filter_finds_sites_not_loaded_yet(make_app: AppFactory, fake: Starlette) -> None:
+    app = make_app(page_size=10)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "A", "c", "M", "e")
+        await settle(pilot, rounds=8)
+        table = app.screen.query_one("#sites", PagedTable)
+        names = [row.data.name for row in (table.row_at(i) for i in range(table.row_count))]
+        assert len(names) == 5
+        assert all("acme" in name.lower() for name in names)
+        assert len(site_requests(fake)) == 12, "the rest of the pages were fetched to search"
+        assert "5 matches of 120 sites" in title(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.filter_text is None
+        assert table.row_count == 120
+
+
+async def test_filter_by_url_and_id(make_app: AppFactory) -> None:
+    app = make_app(page_size=100)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"site_10002")
+        await settle(pilot)
+        table = app.screen.query_one("#sites", PagedTable)
+        keys = [table.row_at(i).key for i in range(table.row_count)]  # type: ignore[union-attr]
+        assert keys == ["site_10002"]
+
+
+async def test_refresh_keeps_cursor(make_app: AppFactory, fake: Starlette) -> None:
+    app = make_app(page_size=50)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("pagedown", "down")
+        table = app.screen.query_one("#sites", PagedTable)
+        before = table.current_row
+        count = len(site_requests(fake))
+        await pilot.press("r")
+        await settle(pilot)
+        assert len(site_requests(fake)) > count
+        assert table.current_row is not None and before is not None
+        assert table.current_row.key == before.key
+
+
+async def test_enter_opens_site_and_escape_comes_back(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SiteDetailScreen)
+        assert app.screen.site.id != "site_10001"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SiteListScreen)
+        assert app.screen.query_one("#sites", PagedTable).cursor == 1
+
+
+async def test_hostile_name_is_shown_as_typed(make_app: AppFactory, account: FakeAccount) -> None:
+    account.create_site("[bold]x[/] \x1b]0;pwned\x07 name")
+    app = make_app(page_size=100)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"bold")
+        await settle(pilot)
+        table = app.screen.query_one("#sites", PagedTable)
+        assert table.row_count == 1
+        line = "".join(s.text for s in table.render_line(1))
+        assert "[bold]x[/]  name" in line
+        assert "\x1b" not in line and "\x07" not in line
+        assert "0;pwned" not in line  # the escape sequence went, not just its ESC
+
+
+async def test_server_error_is_shown_and_r_retries(make_app: AppFactory, fake: Starlette) -> None:
+    fake.state.faults.fail_next(10, status=500)  # more than the client's retries
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#sites", PagedTable)
+        assert table.total is None
+        messages = [n.message for n in app._notifications]
+        assert any("500" in m and "r to retry" in m for m in messages)
+        fake.state.faults.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert table.total == 120
+
+
+async def test_q_quits_from_site_list(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not app.is_running
+
+
+async def test_y_copies_the_site_url(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        assert app.clipboard == "https://acmecorpblog.wpengine.com"
+
+
+async def test_help_lists_the_views_keys(make_app: AppFactory) -> None:
+    from wpe_tui.screens.help import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        entries = dict(app.screen.entries)
+        assert entries["/"] == "Filter"
+        for key in ("s", "o", "f", "r", "y", "q", "enter", "ctrl+p", "?"):
+            assert key in entries, key
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SiteListScreen)
+
+
+async def test_palette_jumps_to_a_site_by_name(make_app: AppFactory) -> None:
+    app = make_app(page_size=10)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot, rounds=8)  # the palette fetches the names not loaded yet
+        await pilot.press(*"tidewater")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SiteDetailScreen)
+        assert app.screen.site.name == "Tidewater Bakery"

@@ -1,0 +1,156 @@
+"""Snapshot tests: what each screen looks like at 80x24 and 120x40, with its data loaded.
+
+The fake account runs on a ManualClock and "this year" is pinned to its start, so
+every picture is the same on every run. Each `run_before` waits for every
+request to land (`settle`) after each key, so nothing shows "loading…".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+import wpe_tui.text
+from tests.app.conftest import BASE_URL, START, AppFactory, settle
+from wpe_tui.api import WpeClient
+from wpe_tui.app import WpeApp
+from wpe_tui.config import Settings, UiPrefs
+from wpe_tui.fake import ManualClock
+from wpe_tui.screens.item_detail import DeploymentDetailScreen
+from wpe_tui.screens.site_detail import SiteDetailScreen
+from wpe_tui.screens.site_list import SiteListScreen
+from wpe_tui.widgets import PagedTable
+
+SnapCompare = Callable[..., bool]
+RunBefore = Callable[[Pilot[None]], Awaitable[None]]
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+# Shown on the setup screen; a fixed path so the picture does not depend on tmp_path.
+SETUP_CONFIG_PATH = Path("/home/user/.config/wpe-tui/config.toml")
+
+
+@pytest.fixture(autouse=True)
+def this_year(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Short dates say "this year" relative to the fake's start, not today."""
+
+    def fixed_now() -> datetime:
+        return START
+
+    monkeypatch.setattr(wpe_tui.text, "now", fixed_now)
+    yield
+
+
+def steady(pilot: Pilot[None]) -> None:
+    """Stop text cursors from blinking, so the picture does not depend on timing."""
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+
+
+def keys(*presses: str) -> RunBefore:
+    """A `run_before` that presses each key and lets every request land after it."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settle(pilot)
+        steady(pilot)
+
+    return run_before
+
+
+def sites_loaded(pilot: Pilot[None]) -> PagedTable:
+    screen = pilot.app.screen
+    assert isinstance(screen, SiteListScreen)
+    table = screen.query_one("#sites", PagedTable)
+    assert table.row_count > 0
+    return table
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_site_list(snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await keys()(pilot)
+        sites_loaded(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_site_list_filter(
+    snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await keys("slash", "a", "c", "m", "e")(pilot)
+        table = sites_loaded(pilot)
+        assert table.filter_text == "acme"
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("tab", "presses"),
+    [("overview", ()), ("backups", ("2",)), ("deployments", ("3",))],
+)
+def test_site_detail(
+    snap_compare: SnapCompare,
+    make_app: AppFactory,
+    size: tuple[int, int],
+    tab: str,
+    presses: tuple[str, ...],
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await keys("enter", *presses)(pilot)
+        assert isinstance(pilot.app.screen, SiteDetailScreen)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_deployment_detail(
+    snap_compare: SnapCompare, make_app: AppFactory, clock: ManualClock, size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await keys("enter", "3", "enter")(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, DeploymentDetailScreen)
+        assert screen.deployment.status == "in_progress"
+        # Let it finish, so the log is complete and the picture does not depend on timing.
+        clock.advance(120)
+        await keys("r")(pilot)
+        assert screen.deployment.status in ("completed", "failed")
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=keys("question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_setup(snap_compare: SnapCompare, fake: Starlette, size: tuple[int, int]) -> None:
+    def make_client(api_key: str, base_url: str) -> WpeClient:
+        return WpeClient(api_key, base_url, transport=httpx.ASGITransport(app=fake))
+
+    settings = Settings(
+        profile_name="default",
+        api_key=None,
+        base_url=BASE_URL,
+        read_only=False,
+        ui=UiPrefs(refresh_interval=0.5),
+        config_path=SETUP_CONFIG_PATH,
+    )
+    app = WpeApp(settings, None, make_client=make_client)
+    assert snap_compare(app, terminal_size=size, run_before=keys())
