@@ -290,7 +290,13 @@ class WpeClient:
         source: DeploymentSource | Mapping[str, Any],
     ) -> Deployment:
         if isinstance(source, Mapping):
-            source = DeploymentSource.model_validate(dict(source))
+            try:
+                source = DeploymentSource.model_validate(dict(source))
+            except PydanticValidationError as error:
+                detail = error.errors()[0]
+                where = "source." + ".".join(str(part) for part in detail["loc"])
+                message = f"{where}: {detail['msg']}"
+                raise ValidationError(message, fields={where: [detail["msg"]]}) from None
         problems = source.missing_fields()
         if not environment or not environment.strip():
             problems["environment"] = ["environment is required"]

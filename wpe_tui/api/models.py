@@ -36,6 +36,10 @@ def _none_to_empty_list(value: Any) -> Any:
     return [] if value is None else value
 
 
+def _none_to_empty_dict(value: Any) -> Any:
+    return {} if value is None else value
+
+
 def _none_to_empty_str(value: Any) -> Any:
     return "" if value is None else value
 
@@ -55,12 +59,19 @@ class WpeModel(BaseModel):
         return value
 
 
+def _none_to_zero(value: Any) -> Any:
+    return 0 if value is None else value
+
+
+Count = Annotated[int, BeforeValidator(_none_to_zero)]
+
+
 class Pagination(WpeModel):
-    total: int = 0
-    count: int = 0
-    per_page: int = 0
-    current_page: int = 1
-    total_pages: int = 0
+    total: Count = 0
+    count: Count = 0
+    per_page: Count = 0
+    current_page: Count = 1
+    total_pages: Count = 0
 
 
 T = TypeVar("T", bound=BaseModel)
@@ -72,7 +83,9 @@ class Page(BaseModel, Generic[T]):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     results: Annotated[list[T], BeforeValidator(_none_to_empty_list)] = Field(default_factory=list)
-    pagination: Pagination = Field(default_factory=Pagination)
+    pagination: Annotated[Pagination, BeforeValidator(_none_to_empty_dict)] = Field(
+        default_factory=Pagination
+    )
 
 
 class Environment(WpeModel):

@@ -92,7 +92,8 @@ class SetupScreen(Screen[None]):
         app.use_client(client)
         from wpe_tui.screens.site_list import SiteListScreen
 
-        await app.switch_screen(SiteListScreen())
+        # Switch from the app, not from this screen's worker, which the switch removes.
+        app.call_later(app.switch_screen, SiteListScreen())
 
     def _failed(self, message: str) -> None:
         self._error(message)
