@@ -16,6 +16,12 @@ from textual.widgets import Static
 _KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "esc", "enter": "enter"}
 
 
+# Textual's own bindings on every app (focus cycling, text selection): not ours to explain.
+_GENERIC_ACTIONS = {"focus_next", "focus_previous", "copy_text", "screen.copy_text", "maximize"}
+_GENERIC_ACTIONS |= {"screen.maximize", "screen.minimize", "minimize", "app.focus_next"}
+_GENERIC_ACTIONS |= {"app.focus_previous", "scroll_left", "scroll_right", "page_left", "page_right"}
+
+
 def key_label(key: str) -> str:
     return ", ".join(_KEY_NAMES.get(k, k) for k in key.split(","))
 
@@ -35,7 +41,15 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         seen: set[str] = set()
-        for key, active in self.view.active_bindings.items():
+        ours = [
+            (key, active)
+            for key, active in self.view.active_bindings.items()
+            if type(active.node).__module__.startswith("wpe_tui")
+            and active.binding.action not in _GENERIC_ACTIONS
+        ]
+        # The view's own keys first, then the table's, then the app's.
+        ours.sort(key=lambda item: 0 if item[1].node is self.view else 1)
+        for key, active in ours:
             binding = active.binding
             description = binding.description or binding.action.replace("_", " ")
             if binding.action in seen and not binding.show:

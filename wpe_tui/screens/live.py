@@ -47,6 +47,11 @@ class LiveScreen(Screen[Any]):
     def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
         self.check_live()
 
+    def on_unmount(self) -> None:
+        # A paused timer left behind at exit makes asyncio complain on the user's terminal.
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+
     def on_screen_suspend(self) -> None:
         self._hidden = True
         if self._poll_timer is not None:

@@ -112,6 +112,16 @@ DEPLOYMENT_COLUMNS = [
 ]
 
 
+_FORGES = ("https://", "http://", "github.com/", "gitlab.com/", "bitbucket.org/")
+
+
+def short_source(text: str) -> str:
+    """A source without the forge's host: in a narrow column the repo and branch matter."""
+    for prefix in _FORGES:
+        text = text.removeprefix(prefix)
+    return text
+
+
 def deployment_row(deployment: Deployment) -> Row:
     source = deployment.source.describe() if deployment.source else "—"
     return Row(
@@ -119,7 +129,7 @@ def deployment_row(deployment: Deployment) -> Row:
         cells=[
             dash(deployment.id),
             dash(deployment.environment),
-            dash(source),
+            dash(short_source(source)),
             status_text(deployment.status),
             when_short(deployment.created_at),
             when_short(deployment.completed_at),

@@ -33,9 +33,10 @@ TABS = ("overview", "backups", "deployments")
 class SiteDetailScreen(LiveScreen):
     HELP_TITLE = "the site detail"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "tab('overview')", "Overview"),
-        Binding("2", "tab('backups')", "Backups"),
-        Binding("3", "tab('deployments')", "Deployments"),
+        # The tabs show their numbers, so the footer keeps its room for the rest.
+        Binding("1", "tab('overview')", "Overview tab", show=False),
+        Binding("2", "tab('backups')", "Backups tab", show=False),
+        Binding("3", "tab('deployments')", "Deployments tab", show=False),
         Binding("r", "refresh", "Refresh"),
         Binding("y", "copy", "Copy"),
         Binding("escape,q", "back", "Back"),

@@ -34,7 +34,7 @@ class SiteListScreen(LiveScreen):
         Binding("f", "cycle_status", "Status"),
         Binding("r", "refresh", "Refresh"),
         Binding("y", "copy", "Copy URL"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("escape", "clear_filter", "Clear filter"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -159,10 +159,18 @@ class SiteListScreen(LiveScreen):
 
     # -- `/` filter: narrows loaded rows and fetches the rest in the background
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            # Shown in the footer only while there is a filter to clear.
+            box = self.query("#filter")
+            return bool(box) and not box.first().has_class("hidden")
+        return True
+
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.remove_class("hidden")
         box.focus()
+        self.refresh_bindings()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -182,6 +190,7 @@ class SiteListScreen(LiveScreen):
         self.workers.cancel_group(self, "fill")
         box.value = ""
         box.add_class("hidden")
+        self.refresh_bindings()
         self.table.set_filter(None)
         self.table.focus()
         self._update_title()
