@@ -83,3 +83,33 @@ async def test_plain_http_to_another_host_is_refused(guarded: Starlette, tmp_pat
         message = str(app.screen.query_one("#setup-error", Static).render())
         assert "plain http" in message
         assert guarded.state.requests == []
+
+
+async def test_refused_key_opens_the_key_screen_then_the_list_again(
+    guarded: Starlette, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+
+    def make_client(key: str, url: str) -> WpeClient:
+        return WpeClient(key, url, transport=httpx.ASGITransport(app=guarded))
+
+    settings = Settings(
+        profile_name="default",
+        api_key=SecretStr("expired-key"),
+        base_url=BASE_URL,
+        read_only=False,
+        ui=UiPrefs(),
+        config_path=tmp_path / "wpe-tui" / "config.toml",
+    )
+    app = WpeApp(settings, make_client("expired-key", BASE_URL), make_client=make_client)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        intro = str(app.screen.query_one("#setup-intro", Static).render())
+        assert "was refused" in intro and "expired-key" not in intro
+        await pilot.press(*"right-key", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SiteListScreen)
+        from wpe_tui.widgets import PagedTable
+
+        assert app.screen.query_one("#sites", PagedTable).total == 120

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from pydantic import SecretStr
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,8 +20,12 @@ if TYPE_CHECKING:
     from wpe_tui.app import WpeApp
 
 
-class SetupScreen(Screen[None]):
-    """Asks for the key and the base URL, checks them with one request, saves them."""
+class SetupScreen(Screen[bool]):
+    """Asks for the key and the base URL, checks them with one request, saves them.
+
+    With a `reason` it was opened because the key in use was refused: on success
+    it goes back to the screen below instead of opening a new site list.
+    """
 
     HELP_TITLE = "First-run setup"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -28,14 +33,20 @@ class SetupScreen(Screen[None]):
         Binding("escape", "app.quit", "Quit"),
     ]
 
+    def __init__(self, reason: str | None = None) -> None:
+        super().__init__()
+        self.reason = reason
+
     def compose(self) -> ComposeResult:
         app = cast("WpeApp", self.app)
+        intro = f"No API key for profile [b]{escape(app.settings.profile_name)}[/b] yet."
+        if self.reason is not None:
+            intro = escape(self.reason)
         with Vertical(id="setup-box"):
             yield Static("[b]Welcome to wpe-tui[/b]", id="setup-title")
             yield Static(
-                f"No API key for profile [b]{app.settings.profile_name}[/b] yet. "
-                "It is checked with one request, then saved (readable by you only) in "
-                f"{app.settings.config_path}.",
+                f"{intro} It is checked with one request, then saved (readable by you "
+                f"only) in {escape(str(app.settings.config_path))}.",
                 id="setup-intro",
                 markup=True,
             )
@@ -90,6 +101,9 @@ class SetupScreen(Screen[None]):
         except (ConfigError, OSError) as error:
             self.notify(f"Key works but could not be saved: {error}", severity="warning")
         app.use_client(client)
+        if self.reason is not None:
+            self.dismiss(True)
+            return
         from wpe_tui.screens.site_list import SiteListScreen
 
         # Switch from the app, not from this screen's worker, which the switch removes.

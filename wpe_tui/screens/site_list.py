@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input, Static
 
-from wpe_tui.api import Site
+from wpe_tui.api import AuthError, Site
 from wpe_tui.screens.live import LiveScreen
 from wpe_tui.screens.rows import SITE_COLUMNS, site_row
 from wpe_tui.text import clean
@@ -114,7 +114,18 @@ class SiteListScreen(LiveScreen):
         self._update_title()
 
     def on_paged_table_load_failed(self, event: PagedTable.LoadFailed) -> None:
+        if isinstance(event.error, AuthError) and not self.wpe.demo:
+            self._ask_for_key(str(event.error))
+            return
         self.notify(f"{event.error} — r to retry", severity="error", timeout=8)
+
+    def _ask_for_key(self, error: str) -> None:
+        from wpe_tui.screens.setup import SetupScreen
+
+        if isinstance(self.app.screen, SetupScreen):
+            return
+        reason = f"The API key of profile {self.wpe.settings.profile_name} was refused ({error})."
+        self.app.push_screen(SetupScreen(reason), callback=lambda _: self._requery())
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
         from wpe_tui.screens.site_detail import SiteDetailScreen
