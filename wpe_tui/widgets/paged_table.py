@@ -134,6 +134,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._filter: str | None = None
         self._filtered: list[Row] | None = None
         self._keep_key: str | None = None
+        self._width_cache: tuple[int, list[int]] | None = None
 
     # -- what the table holds ------------------------------------------------
 
@@ -246,7 +247,6 @@ class PagedTable(ScrollView, can_focus=True):
             for index, existing in enumerate(rows):
                 if existing.key == key:
                     del rows[index]
-                    self._state.pages[page] = rows
                     if self._state.total:
                         self._state.total -= 1
                     # Later pages shifted by one on the server: fetch them again.
@@ -447,7 +447,18 @@ class PagedTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, self.row_count + 1)
 
     def _widths(self, width: int) -> list[int]:
-        """Each column's width; 0 for an optional column the width cannot hold."""
+        """Each column's width; 0 for an optional column the width cannot hold.
+
+        Every drawn line needs these, so they are worked out once per width.
+        """
+        cached = self._width_cache
+        if cached is not None and cached[0] == width:
+            return cached[1]
+        widths = self._compute_widths(width)
+        self._width_cache = (width, widths)
+        return widths
+
+    def _compute_widths(self, width: int) -> list[int]:
         shown = list(self.columns)
 
         def needed() -> int:
