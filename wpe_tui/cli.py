@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--sites", type=int, default=120, help="sites in the account")
     server.add_argument("--latency-ms", type=float, default=0.0, help="added to every answer")
     server.add_argument("--fail-rate", type=float, default=0.0, help="share of 5xx answers, 0-1")
+    server.add_argument(
+        "--access-log", action="store_true", help="print one line per request on stdout"
+    )
     server.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     return parser
 
@@ -66,6 +69,7 @@ def _demo_server(args: argparse.Namespace) -> int:
             latency_ms=args.latency_ms,
             fail_rate=args.fail_rate,
             seed=args.seed,
+            access_log=args.access_log,
         )
     return 0
 

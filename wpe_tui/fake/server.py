@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import socket
+import sys
 import threading
 import time
+from datetime import UTC, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from starlette.applications import Starlette
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wpe_tui.fake.account import FakeAccount
 from wpe_tui.fake.app import create_app
@@ -31,6 +34,43 @@ def _quiet_drops() -> None:
     logger = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, _HideDroppedConnections) for f in logger.filters):
         logger.addFilter(_HideDroppedConnections())
+
+
+class AccessLog:
+    """ASGI middleware: one line per request, written when its answer has been sent.
+
+    ``2025-01-31T12:00:00.123456Z GET /v1/sites?page=1 200 1.8ms``: the time the
+    request arrived (UTC), the method, the path and query, the status (``-`` when the
+    connection was dropped) and how long the answer took, injected latency included.
+    """
+
+    def __init__(self, app: ASGIApp, stream: TextIO | None = None) -> None:
+        self.app = app
+        self.stream = stream
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        arrived = datetime.now(UTC)
+        started = time.perf_counter()
+        status: int | None = None
+
+        async def noting_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting_send)
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            query = scope.get("query_string", b"").decode("latin-1")
+            target = scope["path"] + (f"?{query}" if query else "")
+            stamp = arrived.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            line = f"{stamp} {scope['method']} {target} {status or '-'} {elapsed:.1f}ms"
+            print(line, file=self.stream or sys.stdout, flush=True)
 
 
 class FakeServer:
@@ -142,12 +182,18 @@ def run_demo_server(
     latency_ms: float = 0,
     fail_rate: float = 0.0,
     seed: int = 1,
+    access_log: bool = False,
 ) -> None:
-    """Serve a demo account in the foreground until interrupted (Ctrl+C)."""
+    """Serve a demo account in the foreground until interrupted (Ctrl+C).
+
+    With ``access_log``, one line per request goes to stdout (see `AccessLog`).
+    """
     import uvicorn
 
     account = FakeAccount(sites=sites, seed=seed)
-    app = create_app(account, latency_ms=latency_ms, fail_rate=fail_rate, seed=seed)
+    app: ASGIApp = create_app(account, latency_ms=latency_ms, fail_rate=fail_rate, seed=seed)
+    if access_log:
+        app = AccessLog(app)
     _quiet_drops()
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     print(
