@@ -6,6 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape  # prompts and help are read as markup; names are data
 
 from wpe_tui.api import Site
 from wpe_tui.text import clean
@@ -58,16 +59,16 @@ class SiteJumpProvider(Provider):
         for score, site in hits[:MAX_HITS]:
             yield Hit(
                 score,
-                matcher.highlight(clean(site.name)),
+                matcher.highlight(escape(clean(site.name))),
                 partial(self._open, site),
                 text=f"Open site {site.name}",
-                help=clean(site.url or site.id),
+                help=escape(clean(site.url or site.id)),
             )
 
     async def discover(self) -> Hits:
         for site in self._sites()[:10]:
             yield DiscoveryHit(
-                f"Open site {clean(site.name)}",
+                f"Open site {escape(clean(site.name))}",
                 partial(self._open, site),
-                help=clean(site.url or site.id),
+                help=escape(clean(site.url or site.id)),
             )

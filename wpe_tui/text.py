@@ -13,21 +13,41 @@ _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final byte
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
-    r"|\x1b[@-Z\\-_]?"  # other escapes, or a lone ESC
+    r"|\x1b[ -/]*[0-~]?"  # other escapes (charset, keypad, reset, save cursor...), lone ESC
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROLS_AND_NEWLINES = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Bidirectional embeddings, overrides and isolates ("Trojan Source"): inside a name
+# they would reorder the columns drawn after it.
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+# More than any name, URL or description needs; a 10 KB one still leaves room for
+# the rest of a screen (logs, which keep their newlines, are not cut).
+MAX_CHARS = 500
 
 
 def clean(text: str | None, *, keep_newlines: bool = False) -> str:
     """`text` without escape sequences or control characters (tabs become spaces)."""
     if not text:
         return ""
-    text = _ESCAPES.sub("", text).replace("\t", "    ")
+    text = _BIDI.sub("", _ESCAPES.sub("", text)).replace("\t", "    ")
     if keep_newlines:
-        return _CONTROLS.sub("", text.replace("\r\n", "\n"))
-    return _CONTROLS_AND_NEWLINES.sub(" ", text)
+        lines = text.replace("\r\n", "\n").split("\n")
+        return "\n".join(_CONTROLS.sub("", _overwritten(line)) for line in lines)
+    text = _CONTROLS_AND_NEWLINES.sub(" ", text)
+    return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1] + "…"
+
+
+def _overwritten(line: str) -> str:
+    """What a terminal shows of a line that returns the carriage, as a progress bar
+    does: each part is written over the start of what was there."""
+    if "\r" not in line:
+        return line
+    shown = ""
+    for part in line.split("\r"):
+        shown = part + shown[len(part) :]
+    return shown
 
 
 def dash(value: object) -> str:
@@ -48,6 +68,16 @@ def when(moment: datetime | None) -> str:
 
 # What "this year" is for `when_short`; tests set it so that snapshots do not age.
 now: Callable[[], datetime] = datetime.now
+
+
+def clock_time(moment: datetime | None) -> str:
+    """A time of day for today ("14:03"), else the short date."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone()
+    if local.date() == now().astimezone().date():
+        return local.strftime("%H:%M")
+    return when_short(moment)
 
 
 def when_short(moment: datetime | None) -> str:

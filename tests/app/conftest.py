@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import httpx
 import pytest
@@ -53,7 +54,11 @@ def make_app(fake: Starlette, tmp_path: Path) -> AppFactory:
             ui=UiPrefs(refresh_interval=0.5, page_size=page_size),
             config_path=tmp_path / "config.toml",
         )
-        return WpeApp(settings, client)
+
+        def make_client(key: str, url: str) -> WpeClient:
+            return WpeClient(key, url, transport=httpx.ASGITransport(app=api or fake))
+
+        return WpeApp(settings, client, make_client=make_client)
 
     return factory
 
@@ -63,3 +68,15 @@ async def settle(pilot: Pilot[None], rounds: int = 4) -> None:
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def until_settled(pilot: Pilot[None], tries: int = 40) -> None:
+    """Wait until the activity follower has nothing left in flight (the fake's clock
+    must have been advanced past the items' finish)."""
+    app = cast(WpeApp, pilot.app)
+    for _ in range(tries):
+        if not app.activity.in_flight():
+            break
+        await pilot.pause(0.1)
+    assert not app.activity.in_flight(), [op.key for op in app.activity.in_flight()]
+    await settle(pilot)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from textual.widgets import Log, Static, TabbedContent
 
-from tests.app.conftest import AppFactory, settle
+from tests.app.conftest import AppFactory, settle, until_settled
 from wpe_tui.fake import FakeAccount, ManualClock
 from wpe_tui.screens.item_detail import BackupDetailScreen, DeploymentDetailScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
@@ -123,7 +123,9 @@ async def test_deployment_log_follows_until_done(
         assert detail.deployment.status in ("completed", "failed")
         assert log.line_count > lines_before
         assert any(detail.deployment.status in n.message for n in app._notifications)
-        # Done: polling stops, the app goes quiet.
+        # Done: once the activity follower has seen the rest settle (a site seen
+        # provisioning on the list), polling stops and the app goes quiet.
+        await until_settled(pilot)
         count = len(fake.state.requests)
         await pilot.pause(1.5)
         assert len(fake.state.requests) == count
@@ -153,6 +155,7 @@ async def test_in_progress_backup_updates_in_place_then_polling_stops(
         assert row.data.status == "completed"
         assert backups.current_row.key == cursor_key  # type: ignore[union-attr]
         assert any("completed" in n.message for n in app._notifications)
+        await until_settled(pilot)  # also a site seen provisioning on the list
         count = len(fake.state.requests)
         await pilot.pause(1.5)
         assert len(fake.state.requests) == count, "nothing in flight: no requests"
@@ -166,8 +169,12 @@ async def test_polling_pauses_while_screen_hidden(make_app: AppFactory, fake: St
         await pilot.press("question_mark")  # help covers the screen
         await pilot.pause()
         count = len(fake.state.requests)
-        await pilot.pause(1.5)
-        assert len(fake.state.requests) == count
+        await pilot.pause(1.5)  # three refresh intervals in tests
+        # The screen stops polling its tables; only the activity follower asks, at half
+        # the rate, for each item in flight (this one, and a site seen provisioning).
+        made = fake.state.requests[count:]
+        assert len(made) <= 2 * len(app.activity.in_flight())
+        assert all(r.method == "GET" and not r.query for r in made)  # no list pages
 
 
 async def test_site_that_is_gone_says_so(

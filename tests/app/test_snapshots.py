@@ -154,3 +154,30 @@ def test_setup(snap_compare: SnapCompare, fake: Starlette, size: tuple[int, int]
     )
     app = WpeApp(settings, None, make_client=make_client)
     assert snap_compare(app, terminal_size=size, run_before=keys())
+
+
+# -- modals, at 80x24: the size they must fit -------------------------------------
+
+MODALS = [
+    pytest.param(("enter", "2", "j", "R", "right", "space", "3", "4"), id="restore"),
+    pytest.param(("enter", "2", "j", "R", "space", "ctrl+s"), id="restore-production"),
+    pytest.param(("enter", "b"), id="new-backup"),
+    pytest.param(("enter", "2", "j", "D"), id="delete-backup"),
+    pytest.param(("enter", "3", "n", "right", "space", "ctrl+s"), id="new-deployment"),
+    pytest.param(("n",), id="new-site"),
+    pytest.param(("e",), id="edit-site"),
+    pytest.param(("D",), id="delete-site"),
+    pytest.param(
+        ("enter", "2", "j", "R", "right", "space", "3", "4", "ctrl+s", "a"), id="activity"
+    ),
+]
+
+
+@pytest.mark.parametrize("presses", MODALS)
+def test_modal(snap_compare: SnapCompare, make_app: AppFactory, presses: tuple[str, ...]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await keys(*presses)(pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)

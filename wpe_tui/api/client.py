@@ -115,6 +115,9 @@ class WpeClient:
         self._sleep = sleep
         self._random = random.Random()  # jitter only; no security meaning
         self.requests_sent = 0
+        # Told "online", "offline" (no answer after the retries) and "unauthorized"
+        # (a 401), so an app can show a banner or ask for a new key wherever it is.
+        self.listener: Callable[[str], None] | None = None
         self._secret = SecretStr(key.strip())
         self._http = httpx.AsyncClient(
             base_url=self.base_url + "/",
@@ -258,6 +261,18 @@ class WpeClient:
         path = f"sites/{_segment(site_id)}/backups/{_segment(backup_id)}/restore"
         return self._parse(Restore, await self._write("POST", path, body))
 
+    async def get_restore(self, site_id: str, backup_id: str, restore_id: str) -> Restore:
+        """Not in the spec: an API that offers it lets a restore be followed to the end.
+
+        A `NotFoundError` means the API has no such endpoint (or forgot the
+        restore); callers then fall back to the estimated completion time.
+        """
+        path = (
+            f"sites/{_segment(site_id)}/backups/{_segment(backup_id)}"
+            f"/restores/{_segment(restore_id)}"
+        )
+        return self._parse(Restore, await self._get(path))
+
     async def delete_backup(self, site_id: str, backup_id: str) -> Deletion:
         path = f"sites/{_segment(site_id)}/backups/{_segment(backup_id)}"
         return self._parse(Deletion, await self._write("DELETE", path, None))
@@ -352,17 +367,25 @@ class WpeClient:
             try:
                 return await self._send("GET", path, params=params)
             except (RateLimitError, ServerError, NetworkError) as error:
-                if attempt >= self._max_retries:
-                    raise
-                delay = self._backoff(attempt, error)
+                delay = self._backoff(attempt, error) if attempt < self._max_retries else None
                 if delay is None:
+                    if isinstance(error, NetworkError):
+                        self._tell("offline")
                     raise
                 attempt += 1
                 await self._sleep(delay)
 
     async def _write(self, method: str, path: str, body: Mapping[str, Any] | None) -> Any:
         # Never retried: the caller decides, with the user, whether to try again.
-        return await self._send(method, path, json_body=body)
+        try:
+            return await self._send(method, path, json_body=body)
+        except NetworkError:
+            self._tell("offline")
+            raise
+
+    def _tell(self, event: str) -> None:
+        if self.listener is not None:
+            self.listener(event)
 
     def _backoff(self, attempt: int, error: ApiError) -> float | None:
         if isinstance(error, RateLimitError) and error.retry_after is not None:
@@ -391,6 +414,9 @@ class WpeClient:
         except httpx.TransportError as error:
             reason = type(error).__name__
             raise NetworkError(f"{label}: could not reach {self.base_url} ({reason})") from None
+        self._tell("online")  # any answer at all means the network is back
+        if response.status_code == 401:
+            self._tell("unauthorized")
         if response.is_success:
             try:
                 return response.json()

@@ -137,11 +137,19 @@ class Deletion(WpeModel):
     estimated_completion_time: datetime | None = None
 
 
+def _none_to_true(value: Any) -> Any:
+    return True if value is None else value
+
+
+# A content flag the server left null reads as a missing one: the default, everything.
+Flag = Annotated[bool, BeforeValidator(_none_to_true)]
+
+
 class BackupContents(WpeModel):
-    database: bool = True
-    files: bool = True
-    plugins: bool = True
-    themes: bool = True
+    database: Flag = True
+    files: Flag = True
+    plugins: Flag = True
+    themes: Flag = True
 
     @classmethod
     def from_mapping(cls, flags: Mapping[str, bool]) -> BackupContents:

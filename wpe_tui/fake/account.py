@@ -78,6 +78,8 @@ class FakeAccount:
         if sites >= 2:
             self._dynamic.add(sites - 1)
         self._by_name: list[tuple[str, int]] | None = None
+        # The indices alone, in name order: a 100k list not rebuilt for every page.
+        self._name_index: list[int] | None = None
         self._restore_seq = 0
         self._lock = threading.RLock()
 
@@ -98,6 +100,25 @@ class FakeAccount:
     @staticmethod
     def site_id(index: int) -> str:
         return gen.site_id(index)
+
+    # -- direct access to records, for tests of data a real API might send ----------
+    # Change fields in place, or set a record's ``overrides`` (see records.overlay) to
+    # make its answers carry nulls, missing keys or values the spec never names. Rename
+    # a site with ``update_site`` instead, so that the order by name follows.
+
+    def site_record(self, site_id: str) -> SiteRecord:
+        with self._lock:
+            return self._live_site(site_id)
+
+    def backup_records(self, site_id: str) -> dict[str, BackupRecord]:
+        """The site's backups by ID, oldest first."""
+        with self._lock:
+            return self._backups(self._live_site(site_id))
+
+    def deployment_records(self, site_id: str) -> dict[str, DeploymentRecord]:
+        """The site's deployments by ID, oldest first."""
+        with self._lock:
+            return self._deployments(self._live_site(site_id))
 
     # -- records ---------------------------------------------------------------------
 
@@ -165,7 +186,13 @@ class FakeAccount:
             self._by_name = keys
         return self._by_name
 
+    def _name_indices(self) -> list[int]:
+        if self._name_index is None:
+            self._name_index = [index for _, index in self._name_order()]
+        return self._name_index
+
     def _rename(self, site: SiteRecord, name: str) -> None:
+        self._name_index = None
         if self._by_name is not None:
             old = (site.name.casefold(), site.index)
             at = bisect.bisect_left(self._by_name, old)
@@ -192,7 +219,7 @@ class FakeAccount:
             if params.status is not None or params.sort == "status":
                 statuses = self._statuses(now)
             if params.sort == "name":
-                order = [index for _, index in self._name_order()]
+                order = self._name_indices()
             elif params.sort == "status":
                 assert statuses is not None
                 order = sorted(range(total), key=lambda i: (statuses[i], i))
@@ -262,6 +289,7 @@ class FakeAccount:
             self._dynamic.add(index)
             if self._by_name is not None:
                 bisect.insort(self._by_name, (name.casefold(), index))
+            self._name_index = None
             return {
                 "id": site.id,
                 "name": site.name,

@@ -8,11 +8,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 JSON = dict[str, Any]
 
 CONTENT_KEYS = ("database", "files", "plugins", "themes")
+
+
+class _Omit:
+    def __repr__(self) -> str:
+        return "OMIT"
+
+
+OMIT: Final = _Omit()
+"""An override value that leaves the key out of the answer altogether."""
+
+
+def overlay(body: JSON, overrides: JSON) -> JSON:
+    """`body` with `overrides` laid over it, for answers a real API might drift to
+    (null or missing fields, odd statuses): a value of `OMIT` removes the key."""
+    if not overrides:
+        return body
+    merged = {**body, **overrides}
+    return {key: value for key, value in merged.items() if value is not OMIT}
 
 
 def iso(dt: datetime) -> str:
@@ -72,6 +90,7 @@ class BackupRecord:
     contents: dict[str, bool]
     environment: str = "production"
     gone_at: datetime | None = None  # set by DELETE; "deleting" until then, 404 after
+    overrides: JSON = field(default_factory=dict)  # laid over every answer (see `overlay`)
 
     def status_at(self, now: datetime) -> str:
         if self.gone_at is not None:
@@ -79,6 +98,9 @@ class BackupRecord:
         return "in_progress" if now < self.finished_at else self.outcome
 
     def summary(self, now: datetime) -> JSON:
+        return overlay(self._summary(now), self.overrides)
+
+    def _summary(self, now: datetime) -> JSON:
         status = self.status_at(now)
         # A backup being deleted was completed before; keep showing what it was.
         done = status == "completed" or (status == "deleting" and self.outcome == "completed")
@@ -97,7 +119,7 @@ class BackupRecord:
         return body
 
     def detail(self, now: datetime) -> JSON:
-        body = self.summary(now)
+        body = self._summary(now)
         done = body["completed_at"] is not None
         body["download_url"] = (
             f"https://wpengineapi.com/v1/sites/{self.site_id}/backups/{self.id}/download"
@@ -105,7 +127,7 @@ class BackupRecord:
             else None
         )
         body["contents"] = dict(self.contents)
-        return body
+        return overlay(body, self.overrides)
 
 
 @dataclass
@@ -119,6 +141,7 @@ class DeploymentRecord:
     outcome: str  # "completed" or "failed"
     log_lines: list[str]  # the whole log; lines appear evenly spread until finished_at
     changes: dict[str, int]
+    overrides: JSON = field(default_factory=dict)  # laid over every answer (see `overlay`)
 
     def status_at(self, now: datetime) -> str:
         return "in_progress" if now < self.finished_at else self.outcome
@@ -132,6 +155,9 @@ class DeploymentRecord:
         return "\n".join(self.log_lines[: min(shown, len(self.log_lines) - 1)])
 
     def summary(self, now: datetime) -> JSON:
+        return overlay(self._summary(now), self.overrides)
+
+    def _summary(self, now: datetime) -> JSON:
         status = self.status_at(now)
         body: JSON = {
             "id": self.id,
@@ -147,7 +173,7 @@ class DeploymentRecord:
         return body
 
     def detail(self, now: datetime) -> JSON:
-        body = self.summary(now)
+        body = self._summary(now)
         body["logs"] = self.logs_at(now)
         status = body["status"]
         if status == "completed":
@@ -156,7 +182,7 @@ class DeploymentRecord:
             body["changes"] = {"added": 0, "modified": 0, "deleted": 0}
         else:
             body["changes"] = None
-        return body
+        return overlay(body, self.overrides)
 
 
 @dataclass
@@ -210,6 +236,7 @@ class SiteRecord:
     restores: dict[str, RestoreRecord] = field(default_factory=dict)
     next_backup_seq: int = 1
     next_deployment_seq: int = 1
+    overrides: JSON = field(default_factory=dict)  # laid over every answer (see `overlay`)
 
     def status_at(self, now: datetime) -> str:
         if self.gone_at is not None:
@@ -222,7 +249,7 @@ class SiteRecord:
         return [name for name, _ in self.environments]
 
     def summary(self, now: datetime) -> JSON:
-        return {
+        body: JSON = {
             "id": self.id,
             "name": self.name,
             "environment": self.environment,
@@ -230,9 +257,10 @@ class SiteRecord:
             "url": self.url,
             "status": self.status_at(now),
         }
+        return overlay(body, self.overrides)
 
     def detail(self, now: datetime) -> JSON:
-        return {
+        body: JSON = {
             "id": self.id,
             "name": self.name,
             "environment": self.environment,
@@ -246,10 +274,11 @@ class SiteRecord:
             "bandwidth": {"current_month": self.bandwidth, "unit": "GB"},
             "environments": [{"name": name, "url": url} for name, url in self.environments],
         }
+        return overlay(body, self.overrides)
 
     def update_view(self, now: datetime) -> JSON:
         """The shape of the PUT answer in the spec."""
-        return {
+        body: JSON = {
             "id": self.id,
             "name": self.name,
             "environment": self.environment,
@@ -260,6 +289,7 @@ class SiteRecord:
             "php_version": self.php_version,
             "wordpress_version": self.wordpress_version,
         }
+        return overlay(body, self.overrides)
 
 
 def _number(value: float) -> float | int:

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Log, Static
+from textual.widgets import Log, Static
 
 from wpe_tui.api import ApiError, Backup, Deployment, NotFoundError, Site, is_final
 from wpe_tui.api.models import CONTENT_FLAGS
+from wpe_tui.screens.operations import ChangesGuard, open_new_backup, open_restore
 from wpe_tui.screens.rows import duration, status_text
 from wpe_tui.text import clean, dash, when
-
-if TYPE_CHECKING:
-    from wpe_tui.app import WpeApp
+from wpe_tui.widgets import Footer, OfflineBanner
 
 
 def _facts(rows: list[tuple[str, str | Text]]) -> Table:
@@ -31,7 +29,7 @@ def _facts(rows: list[tuple[str, str | Text]]) -> Table:
     return table
 
 
-class _ItemScreen(Screen[None]):
+class _ItemScreen(ChangesGuard):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh"),
         Binding("y", "copy", "Copy"),
@@ -41,10 +39,6 @@ class _ItemScreen(Screen[None]):
     def __init__(self, site: Site) -> None:
         super().__init__()
         self.site = site
-
-    @property
-    def wpe(self) -> WpeApp:
-        return cast("WpeApp", self.app)
 
     def title_line(self, kind: str, item_id: str) -> str:
         return (
@@ -59,9 +53,27 @@ class _ItemScreen(Screen[None]):
     def gone(self, kind: str) -> None:
         self.notify(f"This {kind} no longer exists", severity="error")
 
+    def tell_activity(self, item: Backup | Deployment) -> None:
+        """Keep the activity panel in step, and let it announce a finish exactly once."""
+        finished = self.wpe.activity.seen(item, self.site)
+        if finished is not None:
+            self.wpe.announce(finished)
+        else:
+            self.wpe.activity_changed()
+
+    def action_new_backup(self) -> None:
+        open_new_backup(self.wpe, self.site, created=self._backup_created)
+
+    def _backup_created(self, backup: Backup) -> None:
+        self.notify("It is listed in the site's Backups tab and in the activity panel (a)")
+
 
 class BackupDetailScreen(_ItemScreen):
     HELP_TITLE = "Backup"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("R", "restore", "Restore"),
+        Binding("b", "new_backup", "Backup"),
+    ]
 
     def __init__(self, site: Site, backup: Backup) -> None:
         super().__init__(site)
@@ -69,6 +81,7 @@ class BackupDetailScreen(_ItemScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_line("backup", self.backup.id), id="title-bar")
+        yield OfflineBanner()
         yield Static(id="item-facts")
         yield Footer()
 
@@ -89,6 +102,7 @@ class BackupDetailScreen(_ItemScreen):
             self.notify(f"{error} — r to retry", severity="error", timeout=8)
             return
         self._show()
+        self.tell_activity(self.backup)
 
     def _show(self) -> None:
         backup = self.backup
@@ -116,11 +130,15 @@ class BackupDetailScreen(_ItemScreen):
     def action_copy(self) -> None:
         self.wpe.copy(self.backup.download_url or self.backup.id)
 
+    def action_restore(self) -> None:
+        open_restore(self.wpe, self.site, self.backup)
+
 
 class DeploymentDetailScreen(_ItemScreen):
     """The deployment's source, changes and logs; the logs follow while it runs."""
 
     HELP_TITLE = "Deployment"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("b", "new_backup", "Backup")]
 
     def __init__(self, site: Site, deployment: Deployment) -> None:
         super().__init__(site)
@@ -130,6 +148,7 @@ class DeploymentDetailScreen(_ItemScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_line("deployment", self.deployment.id), id="title-bar")
+        yield OfflineBanner()
         yield Static(id="item-facts")
         yield Static("Logs", classes="section-title")
         yield Log(id="logs", auto_scroll=True)
@@ -152,7 +171,6 @@ class DeploymentDetailScreen(_ItemScreen):
         self.run_worker(self._load(), group="item", exclusive=True, exit_on_error=False)
 
     async def _load(self) -> None:
-        was_final = is_final(self.deployment.status)
         try:
             self.deployment = await self.wpe.client.get_deployment(self.site.id, self.deployment.id)
         except NotFoundError:
@@ -162,10 +180,7 @@ class DeploymentDetailScreen(_ItemScreen):
             self.notify(f"{error} — r to retry", severity="error", timeout=8)
             return
         self._show()
-        status = self.deployment.status
-        if not was_final and is_final(status):
-            text = f"Deployment {clean(self.deployment.id)} {status}"
-            self.notify(text, severity="error" if status == "failed" else "information")
+        self.tell_activity(self.deployment)
         self._follow()
 
     def _follow(self) -> None:

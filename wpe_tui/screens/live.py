@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.screen import Screen
 from textual.timer import Timer
 
-from wpe_tui.api import ApiError, NotFoundError, is_final
+from wpe_tui.activity import kind_of
+from wpe_tui.api import ApiError, Backup, Deployment, NotFoundError, Site, is_final
 from wpe_tui.widgets import PagedTable, Row
+
+if TYPE_CHECKING:
+    from wpe_tui.app import WpeApp
 
 Refetch = Callable[[Row], Awaitable[Row]]
 
@@ -69,11 +73,30 @@ class LiveScreen(Screen[Any]):
             if in_flight(row)
         ]
 
+    def activity_site(self) -> Site | None:
+        """The site whose items these tables show, for the activity panel."""
+        return None
+
+    def _tell_activity(self, item: object) -> None:
+        app = cast("WpeApp", self.app)
+        activity = getattr(app, "activity", None)
+        if activity is None or not isinstance(item, Site | Backup | Deployment):
+            return
+        finished = activity.seen(item, self.activity_site())
+        if finished is not None:
+            app.announce(finished)
+
     def check_live(self) -> None:
         """Start the timer if anything is in flight, stop it if nothing is."""
         if self._poll_timer is None:
             return
-        if self.rows_in_flight() and not self._hidden:
+        in_flight_now = self.rows_in_flight()
+        for _, _, row in in_flight_now:
+            self._tell_activity(row.data)  # listed in the activity panel while in flight
+        activity_changed = getattr(self.app, "activity_changed", None)
+        if in_flight_now and activity_changed is not None:
+            activity_changed()
+        if in_flight_now and not self._hidden:
             self._poll_timer.resume()
         else:
             self._poll_timer.pause()
@@ -89,20 +112,23 @@ class LiveScreen(Screen[Any]):
         for (table, _, old), result in zip(targets, results, strict=True):
             if isinstance(result, NotFoundError):
                 table.remove_row(old.key)
-                self.notify(f"{self.describe(old)} is gone", timeout=4)
+                self._gone(old)
             elif isinstance(result, ApiError):
                 continue  # shown by the next successful poll or by r; no toast storm
             elif isinstance(result, Row):
                 table.update_row(result)
-                if not in_flight(result):
-                    self.settled(old, result)
+                self._tell_activity(result.data)
         self.check_live()
+
+    def _gone(self, row: Row) -> None:
+        app = cast("WpeApp", self.app)
+        item = row.data
+        if isinstance(item, Site | Backup | Deployment):
+            finished = app.activity.gone(kind_of(item), row.key)
+            if finished is not None:
+                app.announce(finished)
+                return
+        self.notify(f"{self.describe(row)} is gone", timeout=4)
 
     def describe(self, row: Row) -> str:
         return row.key
-
-    def settled(self, old: Row, new: Row) -> None:
-        status = getattr(new.data, "status", None) or "done"
-        failed = status == "failed"
-        text = f"{self.describe(new)} {status}"
-        self.notify(text, severity="error" if failed else "information", timeout=5)

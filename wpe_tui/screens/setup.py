@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from wpe_tui.api import ApiError, AuthError, NetworkError
 from wpe_tui.config import ConfigError, Profile, save_profile
+from wpe_tui.widgets import Footer
 
 if TYPE_CHECKING:
     from wpe_tui.app import WpeApp
@@ -97,7 +98,11 @@ class SetupScreen(Screen[bool]):
             self._failed(f"The API answered with an error: {error}")
             return
         try:
-            save_profile(app.settings.profile_name, Profile(api_key=SecretStr(key), base_url=url))
+            save_profile(
+                app.settings.profile_name,
+                Profile(api_key=SecretStr(key), base_url=url),
+                app.settings.config_path,
+            )
         except (ConfigError, OSError) as error:
             self.notify(f"Key works but could not be saved: {error}", severity="warning")
         app.use_client(client)

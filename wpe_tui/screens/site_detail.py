@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar, cast
 
 from rich.markup import escape
 from rich.table import Table
@@ -10,10 +10,19 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
-from wpe_tui.api import ApiError, Backup, Deployment, NotFoundError, Site
+from wpe_tui.api import ApiError, Backup, Deletion, Deployment, NotFoundError, Site
 from wpe_tui.screens.live import LiveScreen
+from wpe_tui.screens.operations import (
+    ChangesGuard,
+    deleting,
+    open_delete_backup,
+    open_edit_site,
+    open_new_backup,
+    open_new_deployment,
+    open_restore,
+)
 from wpe_tui.screens.rows import (
     BACKUP_COLUMNS,
     DEPLOYMENT_COLUMNS,
@@ -22,23 +31,26 @@ from wpe_tui.screens.rows import (
     status_text,
 )
 from wpe_tui.text import clean, dash, when
-from wpe_tui.widgets import DiskUsageBar, PagedTable, PageResult, Row
-
-if TYPE_CHECKING:
-    from wpe_tui.app import WpeApp
+from wpe_tui.widgets import DiskUsageBar, Footer, OfflineBanner, PagedTable, PageResult, Row
 
 TABS = ("overview", "backups", "deployments")
+HEADER_NAME_WIDTH = 40
 
 
-class SiteDetailScreen(LiveScreen):
+class SiteDetailScreen(LiveScreen, ChangesGuard):
     HELP_TITLE = "the site detail"
     BINDINGS: ClassVar[list[BindingType]] = [
         # The tabs show their numbers, so the footer keeps its room for the rest.
         Binding("1", "tab('overview')", "Overview tab", show=False),
         Binding("2", "tab('backups')", "Backups tab", show=False),
         Binding("3", "tab('deployments')", "Deployments tab", show=False),
-        Binding("r", "refresh", "Refresh"),
-        Binding("y", "copy", "Copy"),
+        Binding("R", "restore", "Restore"),
+        Binding("n", "new", "New"),
+        Binding("b", "new_backup", "Backup"),
+        Binding("D", "delete", "Delete"),
+        Binding("e", "edit", "Edit site", show=False),
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("y", "copy", "Copy", show=False),
         Binding("escape,q", "back", "Back"),
     ]
 
@@ -46,12 +58,9 @@ class SiteDetailScreen(LiveScreen):
         super().__init__(id="site-detail")
         self.site = site
 
-    @property
-    def wpe(self) -> WpeApp:
-        return cast("WpeApp", self.app)
-
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
+        yield OfflineBanner()
         yield Static(id="site-header")
         with TabbedContent(id="tabs", initial="overview"):
             with TabPane("1 Overview", id="overview"), VerticalScroll(id="overview-body"):
@@ -130,6 +139,9 @@ class SiteDetailScreen(LiveScreen):
         deployment = await self.wpe.client.get_deployment(self.site.id, row.key)
         return deployment_row(deployment)
 
+    def activity_site(self) -> Site:
+        return self.site
+
     def describe(self, row: Row) -> str:
         kind = "Backup" if isinstance(row.data, Backup) else "Deployment"
         return f"{kind} {clean(row.key)}"
@@ -152,8 +164,11 @@ class SiteDetailScreen(LiveScreen):
         self.query_one("#title-bar", Static).update(
             f"[b]{escape(self.wpe.account_label)}[/b] · sites › {escape(clean(site.name))}"
         )
+        # The header's rows do not wrap (CSS): a long name leaves room for status and URL.
         header = Text()
-        header.append(clean(site.name) or site.id, style="bold")
+        name = Text(clean(site.name) or site.id, style="bold")
+        name.truncate(HEADER_NAME_WIDTH, overflow="ellipsis")
+        header.append_text(name)
         header.append("  ")
         header.append_text(status_text(site.status))
         header.append(f"  {dash(site.url)}\n")
@@ -195,6 +210,7 @@ class SiteDetailScreen(LiveScreen):
             self.deployments.focus()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()  # R, n and D belong to the tab in front
         pane = event.pane.id
         if pane == "backups":
             self.backups.focus()
@@ -230,3 +246,84 @@ class SiteDetailScreen(LiveScreen):
         for table in (self.backups, self.deployments):
             self.workers.cancel_node(table)
         self.app.pop_screen()
+
+    # -- changes -------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = super().check_action(action, parameters)
+        if not allowed:
+            return allowed
+        active = self._active_tab()
+        if action in ("restore", "delete"):
+            return active == "backups"  # deployments cannot be deleted through the API
+        if action == "new":
+            return active in ("backups", "deployments")
+        return True
+
+    def _active_tab(self) -> str:
+        tabs = self.query("#tabs")
+        return tabs.first(TabbedContent).active if tabs else "overview"
+
+    def unavailable(self, action: str) -> None:
+        if action in ("restore", "delete"):
+            self.notify("That works on a backup: 2 opens the Backups tab", timeout=4)
+        elif action == "new":
+            self.notify("n works in the Backups (2) or Deployments (3) tab", timeout=4)
+
+    def _selected_backup(self) -> Backup | None:
+        row = self.backups.current_row
+        return row.data if row is not None and isinstance(row.data, Backup) else None
+
+    def action_restore(self) -> None:
+        backup = self._selected_backup()
+        if backup is None:
+            self.notify("No backup selected", severity="warning", timeout=3)
+            return
+        open_restore(self.wpe, self.site, backup)
+
+    def action_new(self) -> None:
+        if self._active_tab() == "deployments":
+            open_new_deployment(self.wpe, self.site, created=self._deployment_created)
+        else:
+            self.action_new_backup()
+
+    def action_new_backup(self) -> None:
+        open_new_backup(self.wpe, self.site, created=self._backup_created)
+
+    def _backup_created(self, backup: Backup) -> None:
+        # The newest backup is first: show it there at once, in progress, and follow it.
+        self.action_tab("backups")
+        self.backups.reset(keep_key=backup.id)
+
+    def _deployment_created(self, deployment: Deployment) -> None:
+        self.action_tab("deployments")
+        self.deployments.reset(keep_key=deployment.id)
+
+    def action_delete(self) -> None:
+        backup = self._selected_backup()
+        if backup is None:
+            self.notify("No backup selected", severity="warning", timeout=3)
+            return
+
+        def deleted(deletion: Deletion) -> None:
+            self.backups.update_row(backup_row(cast(Backup, deleting(backup, deletion))))
+            self.check_live()
+
+        open_delete_backup(self.wpe, self.site, backup, deleted)
+
+    def action_edit(self) -> None:
+        open_edit_site(self.wpe, self.site, saved=self._site_saved)
+
+    def _site_saved(self, site: Site) -> None:
+        self.site = site
+        self._show_site()
+
+    def command_label(self, action: str, description: str) -> str:
+        """The palette names the selection: "Restore backup_1 (Pre-update)"."""
+        backup = self._selected_backup()
+        if action in ("restore", "delete") and backup is not None:
+            verb = "Quick restore" if action == "restore" else "Delete"
+            return f"{verb} backup {clean(backup.id)} ({dash(backup.description)})"
+        if action in ("edit", "new_backup"):
+            return f"{description} {clean(self.site.name) or self.site.id}"
+        return description

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
-from wpe_tui.api import AuthError, Site
+from wpe_tui.api import ApiError, AuthError, Site
 from wpe_tui.screens.live import LiveScreen
+from wpe_tui.screens.operations import (
+    ChangesGuard,
+    deleting,
+    open_delete_site,
+    open_edit_site,
+    open_new_site,
+)
 from wpe_tui.screens.rows import SITE_COLUMNS, site_row
 from wpe_tui.text import clean
-from wpe_tui.widgets import PagedTable, PageResult, Row
-
-if TYPE_CHECKING:
-    from wpe_tui.app import WpeApp
+from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult, Row
 
 SORT_FIELDS = ("name", "created_at", "status")
 STATUS_FILTERS: tuple[str | None, ...] = (None, "active", "inactive", "provisioning", "deleting")
 
 
-class SiteListScreen(LiveScreen):
+class SiteListScreen(LiveScreen, ChangesGuard):
     """The account's sites; `enter` opens one."""
 
     HELP_TITLE = "the site list"
@@ -30,12 +34,15 @@ class SiteListScreen(LiveScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter"),
         Binding("s", "cycle_sort", "Sort"),
-        Binding("o", "toggle_order", "Order"),
+        Binding("o", "toggle_order", "Order", show=False),
         Binding("f", "cycle_status", "Status"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("y", "copy", "Copy URL"),
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("n", "new", "New"),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("D", "delete", "Delete"),
+        Binding("y", "copy", "Copy URL", show=False),
         Binding("escape", "clear_filter", "Clear filter"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def __init__(self) -> None:
@@ -44,12 +51,9 @@ class SiteListScreen(LiveScreen):
         self.order = "asc"
         self.status: str | None = None
 
-    @property
-    def wpe(self) -> WpeApp:
-        return cast("WpeApp", self.app)
-
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
+        yield OfflineBanner()
         yield Input(placeholder="filter by name, URL or ID", id="filter", classes="hidden")
         yield PagedTable(
             SITE_COLUMNS,
@@ -115,17 +119,8 @@ class SiteListScreen(LiveScreen):
 
     def on_paged_table_load_failed(self, event: PagedTable.LoadFailed) -> None:
         if isinstance(event.error, AuthError) and not self.wpe.demo:
-            self._ask_for_key(str(event.error))
-            return
+            return  # the app has opened the key screen; it reloads this view after
         self.notify(f"{event.error} — r to retry", severity="error", timeout=8)
-
-    def _ask_for_key(self, error: str) -> None:
-        from wpe_tui.screens.setup import SetupScreen
-
-        if isinstance(self.app.screen, SetupScreen):
-            return
-        reason = f"The API key of profile {self.wpe.settings.profile_name} was refused ({error})."
-        self.app.push_screen(SetupScreen(reason), callback=lambda _: self._requery())
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
         from wpe_tui.screens.site_detail import SiteDetailScreen
@@ -162,6 +157,47 @@ class SiteListScreen(LiveScreen):
         self.table.reload()
         self._update_title()
 
+    # -- changes: new, edit, delete --------------------------------------------
+
+    def _selected_site(self) -> Site | None:
+        row = self.table.current_row
+        return cast(Site, row.data) if row is not None else None
+
+    def action_new(self) -> None:
+        open_new_site(self.wpe, created=self._site_created)
+
+    def _site_created(self, site: Site) -> None:
+        # The new site lands where the sort puts it; the rows loaded are asked for again.
+        self.table.reload()
+        self._update_title()
+
+    def action_edit(self) -> None:
+        site = self._selected_site()
+        if site is not None:
+            # A list row may lack the versions: the form starts from the whole site.
+            self.run_worker(self._edit(site), group="edit", exclusive=True, exit_on_error=False)
+
+    async def _edit(self, site: Site) -> None:
+        try:
+            site = await self.wpe.client.get_site(site.id)
+        except ApiError as error:
+            self.notify(f"{error} — the site could not be opened for editing", severity="error")
+            return
+        open_edit_site(self.wpe, site, saved=self._site_changed)
+
+    def _site_changed(self, site: Site) -> None:
+        self.table.update_row(site_row(site))
+        self.check_live()
+
+    def action_delete(self) -> None:
+        site = self._selected_site()
+        if site is not None:
+            open_delete_site(
+                self.wpe,
+                site,
+                deleted=lambda deletion: self._site_changed(cast(Site, deleting(site, deletion))),
+            )
+
     def action_copy(self) -> None:
         row = self.table.current_row
         if row is not None:
@@ -175,7 +211,7 @@ class SiteListScreen(LiveScreen):
             # Shown in the footer only while there is a filter to clear.
             box = self.query("#filter")
             return bool(box) and not box.first().has_class("hidden")
-        return True
+        return super().check_action(action, parameters)
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from wpe_tui.text import clean
+
 
 def _number(value: float) -> str:
     return f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
@@ -41,7 +43,7 @@ class DiskUsageBar(Widget):
         return 100.0 * self.used / self.total
 
     def render(self) -> Text:
-        unit = f" {self.unit}" if self.unit else ""
+        unit = f" {clean(self.unit)}" if self.unit else ""
         if self.percent is None or self.used is None or self.total is None:
             used = "—" if self.used is None else _number(self.used)
             total = "—" if self.total is None else _number(self.total)

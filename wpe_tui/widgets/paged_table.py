@@ -7,6 +7,13 @@ Rows are drawn with the line API (like toolong's log view), so the cost of a
 frame depends on the height of the screen, not on the number of rows.
 
 The widget knows nothing of the API: it is given a `fetch_page(n)` callable.
+
+A list can change on the server between two page requests (a site created or
+deleted, an unstable sort): a page whose total differs from the one before,
+or that repeats a row already shown, means the pages on screen are stale, so
+they are fetched again (a few times at most per query). What still does not
+fit is reconciled without gaps: a row is shown once, where it was first seen,
+and a page that comes back short or empty leaves no placeholder rows behind.
 """
 
 from __future__ import annotations
@@ -57,13 +64,20 @@ class PageResult:
 
 FetchPage = Callable[[int], Awaitable[PageResult]]
 
+# How many times one query may fetch its pages on screen again because the list
+# changed under it; past that, what came back is reconciled as it is.
+MAX_RESYNCS = 3
+
 
 @dataclass
 class _State:
-    total: int | None = None
+    total: int | None = None  # the server's total, as the latest page said
     pages: dict[int, list[Row]] = field(default_factory=dict)
     loading: set[int] = field(default_factory=set)
     failed: set[int] = field(default_factory=set)
+    stale: set[int] = field(default_factory=set)  # shown, but to be fetched again
+    short: dict[int, int] = field(default_factory=dict)  # page: rows fewer than its place
+    resyncs: int = 0
     generation: int = 0  # bumped by reset, so answers to old requests are dropped
 
 
@@ -71,7 +85,7 @@ class PagedTable(ScrollView, can_focus=True):
     """A table whose rows come from `fetch_page`, one page per request."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Open", show=True),
+        Binding("enter", "select", "Open", show=False),
         Binding("up,k", "cursor_up", "Up", show=False),
         Binding("down,j", "cursor_down", "Down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
@@ -140,8 +154,10 @@ class PagedTable(ScrollView, can_focus=True):
 
     @property
     def total(self) -> int | None:
-        """The server's total for the current query; None until page 1 is in."""
-        return self._state.total
+        """How many rows the query has: the server's total, less any that pages which
+        came back short showed to be missing; None until page 1 is in."""
+        total = self._state.total
+        return None if total is None else total - sum(self._state.short.values())
 
     @property
     def loaded_count(self) -> int:
@@ -149,10 +165,7 @@ class PagedTable(ScrollView, can_focus=True):
 
     @property
     def fully_loaded(self) -> bool:
-        total = self._state.total
-        return total is not None and all(
-            page in self._state.pages for page in range(1, self.page_count + 1)
-        )
+        return self._state.total is not None and not self.missing_pages()
 
     @property
     def page_count(self) -> int:
@@ -164,7 +177,7 @@ class PagedTable(ScrollView, can_focus=True):
         """Rows the user can move through: matches when filtering, else the total."""
         if self._filtered is not None:
             return len(self._filtered)
-        return self._state.total or 0
+        return self.total or 0
 
     @property
     def is_loading(self) -> bool:
@@ -177,9 +190,26 @@ class PagedTable(ScrollView, can_focus=True):
     def row_at(self, index: int) -> Row | None:
         if self._filtered is not None:
             return self._filtered[index] if 0 <= index < len(self._filtered) else None
-        page, offset = divmod(index, self.page_size)
-        rows = self._state.pages.get(page + 1)
-        return rows[offset] if rows is not None and offset < len(rows) else None
+        page, offset = self._locate(index)
+        rows = self._state.pages.get(page)
+        return rows[offset] if rows is not None and 0 <= offset < len(rows) else None
+
+    def _locate(self, index: int) -> tuple[int, int]:
+        """The page and the place in it of row `index`, past the pages that came back
+        short (none, nearly always)."""
+        short = self._state.short
+        shift = 0
+        for page in sorted(short):
+            if index + shift < page * self.page_size - short[page]:
+                break
+            shift += short[page]
+        page, offset = divmod(index + shift, self.page_size)
+        return page + 1, offset
+
+    def _index_of(self, page: int, offset: int) -> int:
+        short = self._state.short
+        before = sum(missing for p, missing in short.items() if p < page)
+        return (page - 1) * self.page_size + offset - before
 
     @property
     def current_row(self) -> Row | None:
@@ -190,9 +220,12 @@ class PagedTable(ScrollView, can_focus=True):
             yield from self._state.pages[page]
 
     def missing_pages(self) -> list[int]:
-        if self._state.total is None:
+        state = self._state
+        if state.total is None:
             return [1]
-        return [p for p in range(1, self.page_count + 1) if p not in self._state.pages]
+        return [
+            p for p in range(1, self.page_count + 1) if p not in state.pages or p in state.stale
+        ]
 
     # -- changing what the table holds ----------------------------------------
 
@@ -220,11 +253,21 @@ class PagedTable(ScrollView, can_focus=True):
             self.load_page(near // self.page_size + 1)
 
     def reload(self) -> None:
-        """Fetch again the pages in view, keeping the cursor where it is."""
+        """Fetch again the pages in view, keeping the cursor where it is.
+
+        The rows already loaded stay on screen (marked stale) until their new answer
+        comes: offline, or with a slow link, what was loaded stays browsable.
+        """
         self._keep_key = self.current_row.key if self.current_row else None
         kept = self.visible_pages() or [1]
-        generation = self._state.generation + 1
-        self._state = _State(total=self._state.total, generation=generation)
+        old = self._state
+        self._state = _State(
+            total=old.total,
+            pages=dict(old.pages),
+            stale=set(old.pages),
+            generation=old.generation + 1,
+        )
+        self._recount()
         for page in kept:
             self.load_page(page)
         self.refresh()
@@ -249,9 +292,12 @@ class PagedTable(ScrollView, can_focus=True):
                     del rows[index]
                     if self._state.total:
                         self._state.total -= 1
-                    # Later pages shifted by one on the server: fetch them again.
+                    # Later pages shifted by one on the server: fetch them again, and
+                    # this one, whose last place the next page's first row now takes.
                     for later in [p for p in self._state.pages if p > page]:
                         del self._state.pages[later]
+                    self._state.stale.add(page)
+                    self._recount()
                     self._refilter()
                     self._update_virtual_size()
                     self._clamp_cursor()
@@ -291,7 +337,7 @@ class PagedTable(ScrollView, can_focus=True):
 
     def load_page(self, page: int) -> None:
         state = self._state
-        if page in state.pages or page in state.loading:
+        if (page in state.pages and page not in state.stale) or page in state.loading:
             return
         state.loading.add(page)
         state.failed.discard(page)
@@ -314,14 +360,13 @@ class PagedTable(ScrollView, can_focus=True):
             return
         if generation != self._state.generation:
             return  # an answer to a query that was replaced meanwhile
-        state = self._state
-        state.loading.discard(page)
-        state.pages[page] = result.rows
-        state.total = result.total
+        self._state.loading.discard(page)
+        self._store(page, result.rows, result.total)
         if self._filter is not None:
             self._refilter()
         self._update_virtual_size()
-        if self._keep_key is not None and self._move_to_key(self._keep_key):
+        moved = self._keep_key is not None and self._move_to_key(self._keep_key)
+        if moved and not self._state.stale:  # else follow the row until the pages settle
             self._keep_key = None
         self._clamp_cursor()
         self.refresh()
@@ -329,6 +374,48 @@ class PagedTable(ScrollView, can_focus=True):
         if page == 1 or self.cursor // self.page_size + 1 == page:
             self.post_message(self.Highlighted(self, self.current_row))
         self._request_visible()
+
+    def _store(self, page: int, rows: list[Row], total: int) -> None:
+        """Keep a page that arrived, checking it against the pages already shown."""
+        state = self._state
+        rows = _unique(rows[: self.page_size])  # more than asked for belong to later pages
+        # The rows that came are there, whatever the total says (or if it is missing).
+        total = max(total, (page - 1) * self.page_size + len(rows), 0)
+        others = [p for p in state.pages if p != page and p not in state.stale]
+        shown = {row.key for p in others for row in state.pages[p]}
+        moved = bool(others) and state.total is not None and total != state.total
+        repeated = any(row.key in shown for row in rows)
+        if (moved or repeated) and state.resyncs < MAX_RESYNCS:
+            # The list changed between two requests: the other pages are stale. Those
+            # on screen stay until their new rows arrive; the rest are dropped.
+            state.resyncs += 1
+            current = self.current_row
+            self._keep_key = current.key if current is not None else self._keep_key
+            on_screen = set(self.visible_pages())
+            for other in others:
+                if other in on_screen:
+                    state.stale.add(other)
+                else:
+                    del state.pages[other]
+        elif repeated:
+            rows = [row for row in rows if row.key not in shown]  # shown once, where it was
+        state.pages[page] = rows
+        state.stale.discard(page)
+        state.total = total
+        for gone in [p for p in state.pages if p > self.page_count]:
+            del state.pages[gone]  # past the end of a list that shrank
+        self._recount()
+
+    def _recount(self) -> None:
+        """Note the pages holding fewer rows than their place in the total."""
+        state = self._state
+        total = state.total or 0
+        short: dict[int, int] = {}
+        for page, rows in state.pages.items():
+            room = min(self.page_size, total - (page - 1) * self.page_size)
+            if len(rows) < room:
+                short[page] = room - len(rows)
+        state.short = short
 
     async def fill(self, concurrency: int = 2) -> None:
         """Fetch every page not loaded yet (for a filter that must see them all)."""
@@ -349,8 +436,8 @@ class PagedTable(ScrollView, can_focus=True):
         last = min(self.row_count - 1, first + self._body_height())
         if last < first:
             return []
-        pages = set(range(first // self.page_size + 1, last // self.page_size + 2))
-        pages.add(self.cursor // self.page_size + 1)
+        pages = set(range(self._locate(first)[0], self._locate(last)[0] + 1))
+        pages.add(self._locate(self.cursor)[0])
         return sorted(p for p in pages if p <= self.page_count)
 
     def _request_visible(self) -> None:
@@ -365,7 +452,7 @@ class PagedTable(ScrollView, can_focus=True):
             places = (i for i, row in enumerate(self._filtered) if row.key == key)
         else:
             places = (
-                (page - 1) * self.page_size + i
+                self._index_of(page, i)
                 for page in sorted(self._state.pages)
                 for i, row in enumerate(self._state.pages[page])
                 if row.key == key
@@ -522,8 +609,8 @@ class PagedTable(ScrollView, can_focus=True):
                 "paged-table--cursor", partial=not self.has_focus
             )
         if row is None:
-            placeholder = self.get_component_rich_style("paged-table--placeholder")
-            page = index // self.page_size + 1
+            placeholder = self.get_component_rich_style("paged-table--placeholder", partial=True)
+            page = self._locate(index)[0]
             note = "could not load: r to retry" if page in self._state.failed else "loading…"
             return self._line(["", note], width, style + placeholder)
         return self._line(row.cells, width, style)
@@ -537,3 +624,14 @@ class PagedTable(ScrollView, can_focus=True):
             text = self.empty_text
         placeholder = self.get_component_rich_style("paged-table--placeholder")
         return Strip([Segment(" " + text, style + placeholder)]).adjust_cell_length(width, style)
+
+
+def _unique(rows: list[Row]) -> list[Row]:
+    """`rows` with each key once, where it first appears."""
+    seen: set[str] = set()
+    unique: list[Row] = []
+    for row in rows:
+        if row.key not in seen:
+            seen.add(row.key)
+            unique.append(row)
+    return unique
