@@ -65,8 +65,12 @@ class Operation:
         return self.status.lower() == "failed"
 
     def title(self) -> str:
+        """"Restore restore_90001", "Delete site_10001", "Deployment deploy_1"."""
+        item = clean(self.item_id)
+        if self.kind.endswith("deletion"):
+            return f"Delete {item}"
         kind = self.kind[0].upper() + self.kind[1:]
-        return f"{kind} {clean(self.item_id)}"
+        return f"{kind} {item}"
 
     def summary(self) -> str:
         """One sentence for a notification."""

@@ -119,6 +119,10 @@ class LiveScreen(Screen[Any]):
                 table.update_row(result)
                 self._tell_activity(result.data)
         self.check_live()
+        self.rows_changed()
+
+    def rows_changed(self) -> None:
+        """After a poll updated or removed rows (a title that counts them redraws)."""
 
     def _gone(self, row: Row) -> None:
         app = cast("WpeApp", self.app)

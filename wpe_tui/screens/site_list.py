@@ -113,6 +113,9 @@ class SiteListScreen(LiveScreen, ChangesGuard):
             parts.append("[reverse] read-only [/]")
         self.query_one("#title-bar", Static).update(" · ".join(parts))
 
+    def rows_changed(self) -> None:
+        self._update_title()
+
     def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
         super().on_paged_table_loaded(event)
         self._update_title()
