@@ -48,7 +48,9 @@ Text = Annotated[str, BeforeValidator(_none_to_empty_str)]
 
 
 class WpeModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, frozen=True)
+    model_config = ConfigDict(
+        extra="ignore", coerce_numbers_to_str=True, frozen=True, defer_build=True
+    )
 
     @field_validator("*", mode="after")
     @classmethod

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, TypeVar, cast
 
 from rich.markup import escape
 from rich.table import Table
@@ -34,6 +36,8 @@ from wpe_tui.text import clean, dash, when
 from wpe_tui.widgets import DiskUsageBar, Footer, OfflineBanner, PagedTable, PageResult, Row
 
 TABS = ("overview", "backups", "deployments")
+
+T = TypeVar("T")
 HEADER_NAME_WIDTH = 40
 
 
@@ -57,6 +61,37 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
     def __init__(self, site: Site) -> None:
         super().__init__(id="site-detail")
         self.site = site
+        self._tabs: TabbedContent | None = None
+        # The site and the first page of each list are asked for now, while the screen
+        # is built (tens of ms), so their answers arrive one latency after enter.
+        client, size = self.wpe.client, self.wpe.page_size
+        self._early: dict[str, asyncio.Future[Any]] = {
+            "site": asyncio.ensure_future(client.get_site(site.id)),
+            "backups": asyncio.ensure_future(client.list_backups(site.id, page=1, per_page=size)),
+            "deployments": asyncio.ensure_future(
+                client.list_deployments(site.id, page=1, per_page=size)
+            ),
+        }
+        for early in self._early.values():
+            # An answer nobody waits for any more (the user left) is dropped quietly.
+            early.add_done_callback(_consume)
+
+    async def _early_or(self, name: str, call: Callable[[], Awaitable[T]]) -> T:
+        """The answer asked for at construction, once; then a new request."""
+        early = self._early.pop(name, None)
+        if early is not None:
+            result: T = await early
+            return result
+        return await call()
+
+    def _drop_early(self) -> None:
+        for early in self._early.values():
+            early.cancel()
+        self._early.clear()
+
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        self._drop_early()
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
@@ -108,7 +143,8 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
 
     async def _load_site(self) -> None:
         try:
-            self.site = await self.wpe.client.get_site(self.site.id)
+            site_id = self.site.id
+            self.site = await self._early_or("site", lambda: self.wpe.client.get_site(site_id))
         except NotFoundError:
             self.notify(f"Site {clean(self.site.name)} no longer exists", severity="error")
             self.query_one("#site-header", Static).update(
@@ -121,15 +157,21 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
         self._show_site()
 
     async def _fetch_backups(self, page: int) -> PageResult:
-        result = await self.wpe.client.list_backups(
-            self.site.id, page=page, per_page=self.backups.page_size
-        )
+        def call() -> Awaitable[Any]:
+            return self.wpe.client.list_backups(
+                self.site.id, page=page, per_page=self.backups.page_size
+            )
+
+        result = await (self._early_or("backups", call) if page == 1 else call())
         return PageResult([backup_row(b) for b in result.results], result.pagination.total)
 
     async def _fetch_deployments(self, page: int) -> PageResult:
-        result = await self.wpe.client.list_deployments(
-            self.site.id, page=page, per_page=self.deployments.page_size
-        )
+        def call() -> Awaitable[Any]:
+            return self.wpe.client.list_deployments(
+                self.site.id, page=page, per_page=self.deployments.page_size
+            )
+
+        result = await (self._early_or("deployments", call) if page == 1 else call())
         return PageResult([deployment_row(d) for d in result.results], result.pagination.total)
 
     async def _refetch_backup(self, row: Row) -> Row:
@@ -210,7 +252,6 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
             self.deployments.focus()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self.refresh_bindings()  # R, n and D belong to the tab in front
         pane = event.pane.id
         if pane == "backups":
             self.backups.focus()
@@ -243,6 +284,7 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
     def action_back(self) -> None:
         # Leaving cancels this screen's requests: nothing lands on a screen that is gone.
         self.workers.cancel_node(self)
+        self._drop_early()
         for table in (self.backups, self.deployments):
             self.workers.cancel_node(table)
         self.app.pop_screen()
@@ -250,22 +292,23 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
     # -- changes -------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        allowed = super().check_action(action, parameters)
-        if not allowed:
-            return allowed
-        active = self._active_tab()
-        if action in ("restore", "delete"):
-            return active == "backups"  # deployments cannot be deleted through the API
-        if action == "new":
-            return active in ("backups", "deployments")
-        return True
+        # R, n and D stay in the footer on every tab (a footer that changes with the tab
+        # is rebuilt on each switch); on a tab where they do not apply they say why.
+        return super().check_action(action, parameters)
 
     def _active_tab(self) -> str:
-        tabs = self.query("#tabs")
-        return tabs.first(TabbedContent).active if tabs else "overview"
+        # check_action asks for every binding each time the footer is drawn: no DOM walk.
+        if self._tabs is None:
+            found = self.query("#tabs")
+            if not found:
+                return "overview"
+            self._tabs = found.first(TabbedContent)
+        return self._tabs.active
 
     def unavailable(self, action: str) -> None:
-        if action in ("restore", "delete"):
+        if action == "delete" and self._active_tab() == "deployments":
+            self.notify("Deployments cannot be deleted through the API", timeout=4)
+        elif action in ("restore", "delete"):
             self.notify("That works on a backup: 2 opens the Backups tab", timeout=4)
         elif action == "new":
             self.notify("n works in the Backups (2) or Deployments (3) tab", timeout=4)
@@ -275,6 +318,9 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
         return row.data if row is not None and isinstance(row.data, Backup) else None
 
     def action_restore(self) -> None:
+        if self._active_tab() != "backups":
+            self.unavailable("restore")
+            return
         backup = self._selected_backup()
         if backup is None:
             self.notify("No backup selected", severity="warning", timeout=3)
@@ -282,6 +328,9 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
         open_restore(self.wpe, self.site, backup)
 
     def action_new(self) -> None:
+        if self._active_tab() == "overview":
+            self.unavailable("new")
+            return
         if self._active_tab() == "deployments":
             open_new_deployment(self.wpe, self.site, created=self._deployment_created)
         else:
@@ -300,6 +349,9 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
         self.deployments.reset(keep_key=deployment.id)
 
     def action_delete(self) -> None:
+        if self._active_tab() != "backups":
+            self.unavailable("delete")  # deployments cannot be deleted through the API
+            return
         backup = self._selected_backup()
         if backup is None:
             self.notify("No backup selected", severity="warning", timeout=3)
@@ -327,3 +379,8 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
         if action in ("edit", "new_backup"):
             return f"{description} {clean(self.site.name) or self.site.id}"
         return description
+
+
+def _consume(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()  # retrieved, so asyncio does not report it at exit
