@@ -20,6 +20,7 @@ from wpe_tui.activity import Activity, Operation
 from wpe_tui.api import ApiError, WpeClient
 from wpe_tui.commands import SiteJumpProvider
 from wpe_tui.config import Settings
+from wpe_tui.crash import CrashGuard
 from wpe_tui.screens.help import key_label
 from wpe_tui.text import clean
 
@@ -29,6 +30,7 @@ STYLE_FILES = (
     "site_detail.tcss",
     "modals.tcss",
     "activity.tcss",
+    "crash.tcss",
 )
 
 MakeClient = Callable[[str, str], WpeClient]
@@ -40,7 +42,7 @@ def styles_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "styles"
 
 
-class WpeApp(App[None]):
+class WpeApp(CrashGuard, App[None]):
     TITLE = "wpe-tui"
     CSS_PATH: ClassVar[list[str | PurePath]] = [styles_dir() / name for name in STYLE_FILES]
     COMMANDS = App.COMMANDS | {SiteJumpProvider}

@@ -1,15 +1,53 @@
-"""From the command line's options to a running app, with errors as sentences."""
+"""From the command line's options to a running app, with errors as sentences.
+
+The app always leaves the terminal as it found it (main screen, cursor shown,
+mouse reporting and bracketed paste off, line mode back):
+
+- SIGTERM, SIGHUP (the SSH link dropped, the tmux pane was killed) and SIGINT
+  (ctrl+c when Textual lets the terminal send it, or `kill -INT`) ask the app to
+  exit the way `ctrl+q` does, so Textual's driver restores the terminal. The
+  exit status is then 128 + the signal's number (143, 129, 130), as a shell
+  reports a process ended by that signal, so scripts and supervisors can tell.
+- If the app has not exited `SIGNAL_GRACE` seconds after the signal, or a second
+  signal comes, the terminal is restored here and the process ends at once with
+  the same status: a hung-up terminal must not leave a process behind.
+- An error that escapes the app (the app itself shows them on an error screen)
+  is printed with the API key removed, never as a raw traceback.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
 import sys
+import termios
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from wpe_tui.api import ApiError, WpeClient
 from wpe_tui.config import ConfigError, Settings, load_config, resolve_settings
 
+if TYPE_CHECKING:
+    from textual.app import App
+
 DEMO_BASE_URL = "http://127.0.0.1/v1"  # never dialled: the transport is in-process
+
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+SIGNAL_GRACE = 5.0  # seconds between a signal and the forced exit
+
+# What Textual's LinuxDriver writes when it stops, for when it cannot: bracketed paste
+# off, line wrap on, mouse reporting off, kitty keyboard protocol off, main screen,
+# cursor shown, focus reporting off.
+RESTORE_SEQUENCE = (
+    "\x1b[?2004l\x1b[?7h\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l"
+    "\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l"
+)
 
 
 def demo_client() -> WpeClient:
@@ -25,6 +63,13 @@ def make_client(api_key: str, base_url: str) -> WpeClient:
 
 def launch(*, demo: bool, profile: str | None, api_url: str | None, read_only: bool) -> int:
     try:
+        return _launch(demo=demo, profile=profile, api_url=api_url, read_only=read_only)
+    except KeyboardInterrupt:  # ctrl+c before the app took the terminal (a slow key command)
+        return 128 + signal.SIGINT
+
+
+def _launch(*, demo: bool, profile: str | None, api_url: str | None, read_only: bool) -> int:
+    try:
         config = load_config()
         settings = resolve_settings(config, profile=profile, api_url=api_url, read_only=read_only)
     except ConfigError as error:
@@ -38,11 +83,118 @@ def launch(*, demo: bool, profile: str | None, api_url: str | None, read_only: b
     from wpe_tui.app import WpeApp
 
     app = WpeApp(settings, client, make_client=make_client, demo=demo)
-    app.run()
-    return app.return_code or 0
+    secrets = [settings.api_key.get_secret_value()] if settings.api_key else []
+    return run_app(app, secrets=secrets)
 
 
 def _client_for(settings: Settings) -> WpeClient | None:
     if settings.api_key is None:
         return None  # first run: the setup screen asks for the key
     return WpeClient(api_key=settings.api_key, base_url=settings.base_url)
+
+
+def run_app(app: App[Any], *, secrets: Iterable[str] = ()) -> int:
+    """Run `app` until it exits or a signal ends it; return the process's exit status."""
+    try:
+        return asyncio.run(_run_until_signalled(app, TerminalGuard()))
+    except KeyboardInterrupt:
+        return 128 + signal.SIGINT
+    except Exception as error:
+        from wpe_tui.crash import redact
+
+        text = "".join(traceback.format_exception(error))
+        print(f"wpe-tui stopped on an unexpected error:\n{redact(text, secrets)}", file=sys.stderr)
+        return 1
+
+
+async def _run_until_signalled(app: App[Any], guard: TerminalGuard) -> int:
+    loop = asyncio.get_running_loop()
+    received: list[int] = []
+
+    def on_signal(signum: int) -> None:
+        if guard.terminal_gone():  # the SSH link dropped: nothing to restore, no one to tell
+            guard.exit_now(signum)
+            return
+        if received:  # a second signal: the user (or the system) means it
+            guard.force_exit(received[0])
+            return
+        received.append(signum)
+        app.exit(return_code=128 + signum)
+        guard.force_exit_later(signum, SIGNAL_GRACE)
+
+    installed: list[int] = []
+    for signum in map(int, EXIT_SIGNALS):
+        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+            loop.add_signal_handler(signum, on_signal, signum)
+            installed.append(signum)
+    try:
+        await app.run_async()
+    finally:
+        for signum in installed:
+            loop.remove_signal_handler(signum)
+        guard.cancel()
+    if received:
+        return 128 + received[0]
+    return app.return_code or 0
+
+
+class TerminalGuard:
+    """Puts the terminal back and ends the process when the app cannot do it in time."""
+
+    def __init__(
+        self,
+        *,
+        tty_in: int | None = None,
+        tty_out: int | None = None,
+        exit_now: Callable[[int], Any] = os._exit,
+    ) -> None:
+        self.tty_in = _fileno(sys.__stdin__) if tty_in is None else tty_in
+        self.tty_out = _fileno(sys.__stderr__) if tty_out is None else tty_out  # Textual's
+        self._exit_now = exit_now
+        self._modes: list[Any] | None = None
+        if self.tty_in >= 0 and os.isatty(self.tty_in):
+            with contextlib.suppress(termios.error):
+                self._modes = termios.tcgetattr(self.tty_in)
+        self._had_terminal = self.tty_out >= 0 and os.isatty(self.tty_out)
+        self._timer: threading.Timer | None = None
+
+    def terminal_gone(self) -> bool:
+        """The terminal hung up: a hung-up tty is no longer a tty, and writing to it fails.
+
+        Textual's output thread dies on the first failed write and its shutdown then
+        waits for it; exiting at once is the only clean way out.
+        """
+        return self._had_terminal and not os.isatty(self.tty_out)
+
+    def exit_now(self, signum: int) -> None:
+        self._exit_now(128 + signum)
+
+    def restore(self) -> None:
+        """Best effort, on a terminal that may be gone: line mode back, screen and cursor."""
+        if self._modes is not None:
+            with contextlib.suppress(termios.error, OSError):
+                termios.tcsetattr(self.tty_in, termios.TCSANOW, self._modes)
+        if self.tty_out >= 0 and os.isatty(self.tty_out):
+            with contextlib.suppress(OSError):
+                os.write(self.tty_out, RESTORE_SEQUENCE.encode())
+
+    def force_exit(self, signum: int) -> None:
+        self.restore()
+        self.exit_now(signum)
+
+    def force_exit_later(self, signum: int, delay: float) -> None:
+        if self._timer is None:
+            self._timer = threading.Timer(delay, self.force_exit, args=(signum,))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+def _fileno(stream: Any) -> int:
+    try:
+        return int(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        return -1
