@@ -65,7 +65,7 @@ class Operation:
         return self.status.lower() == "failed"
 
     def title(self) -> str:
-        """"Restore restore_90001", "Delete site_10001", "Deployment deploy_1"."""
+        """ "Restore restore_90001", "Delete site_10001", "Deployment deploy_1"."""
         item = clean(self.item_id)
         if self.kind.endswith("deletion"):
             return f"Delete {item}"
