@@ -15,10 +15,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Log
 
 import wpe_tui.text
-from tests.app.conftest import BASE_URL, START, AppFactory, settle
+from tests.app.conftest import BASE_URL, START, AppFactory, settle, until_settled
 from wpe_tui.api import WpeClient
 from wpe_tui.app import WpeApp
 from wpe_tui.config import Settings, UiPrefs
@@ -128,8 +128,11 @@ def test_deployment_detail(
         clock.advance(120)
         await keys("r")(pilot)
         assert screen.deployment.status in ("completed", "failed")
+        await until_settled(pilot)  # a site seen provisioning finishes too, with a toast
         pilot.app.clear_notifications()
-        await pilot.pause()
+        # The log follows its end; settle the scroll so the picture does not race it.
+        screen.query_one(Log).scroll_end(animate=False, immediate=True)
+        await pilot.pause(0.6)  # the toasts' fade-out is over
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 
@@ -178,6 +181,6 @@ def test_modal(snap_compare: SnapCompare, make_app: AppFactory, presses: tuple[s
     async def run_before(pilot: Pilot[None]) -> None:
         await keys(*presses)(pilot)
         pilot.app.clear_notifications()
-        await pilot.pause()
+        await pilot.pause(0.6)  # the toasts' fade-out is over
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
