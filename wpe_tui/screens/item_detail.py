@@ -145,6 +145,7 @@ class DeploymentDetailScreen(_ItemScreen):
         self.deployment = deployment
         self._lines_shown = 0
         self._timer: Timer | None = None
+        self._gone = False
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_line("deployment", self.deployment.id), id="title-bar")
@@ -174,7 +175,10 @@ class DeploymentDetailScreen(_ItemScreen):
         try:
             self.deployment = await self.wpe.client.get_deployment(self.site.id, self.deployment.id)
         except NotFoundError:
-            self.gone("deployment")
+            if not self._gone:
+                self.gone("deployment")
+            self._gone = True
+            self._follow()  # nothing left to follow: stop asking
             return
         except ApiError as error:
             self.notify(f"{error} — r to retry", severity="error", timeout=8)
@@ -187,7 +191,7 @@ class DeploymentDetailScreen(_ItemScreen):
         """Poll while the deployment runs, stop as soon as it is done."""
         if self._timer is None:
             return
-        if is_final(self.deployment.status):
+        if self._gone or is_final(self.deployment.status):
             self._timer.pause()
         else:
             self._timer.resume()

@@ -46,7 +46,10 @@ class LiveScreen(Screen[Any]):
         self._live.append((table, refetch))
 
     def on_mount(self) -> None:
-        self._poll_timer = self.set_interval(self.refresh_interval, self._poll, pause=True)
+        # Textual calls this for each class that defines on_mount, and the subclasses
+        # call it too: one timer, however often it is called.
+        if self._poll_timer is None:
+            self._poll_timer = self.set_interval(self.refresh_interval, self._poll, pause=True)
 
     def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
         self.check_live()

@@ -59,7 +59,7 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
     ]
 
     def __init__(self, site: Site) -> None:
-        super().__init__(id="site-detail")
+        super().__init__()  # no fixed id: two of them may be on the stack at once
         self.site = site
         self._tabs: TabbedContent | None = None
         # The site and the first page of each list are asked for now, while the screen

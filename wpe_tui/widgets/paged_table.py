@@ -412,6 +412,8 @@ class PagedTable(ScrollView, can_focus=True):
         total = state.total or 0
         short: dict[int, int] = {}
         for page, rows in state.pages.items():
+            if page in state.stale:
+                continue  # kept on screen until its new rows come; not short
             room = min(self.page_size, total - (page - 1) * self.page_size)
             if len(rows) < room:
                 short[page] = room - len(rows)
