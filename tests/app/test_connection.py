@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import httpx
@@ -117,3 +118,6 @@ async def test_revoked_key_mid_session_returns_to_the_same_place(
         assert screen.query_one("#tabs").active == "backups"
         assert screen.backups.cursor == 1
         assert app.client.listener is not None  # the new client is watched too
+        saved = app.settings.config_path
+        assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+        assert "new-key" in saved.read_text()
