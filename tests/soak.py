@@ -96,7 +96,7 @@ from wpe_tui.fake.records import ApiError as FakeApiError
 from wpe_tui.modals.form import FormModal
 from wpe_tui.screens.setup import SetupScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
-from wpe_tui.screens.site_list import SiteListScreen
+from wpe_tui.screens.site_list import STATUS_FILTERS, SiteListScreen
 from wpe_tui.widgets import OfflineBanner, PagedTable, Row
 
 START = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -262,6 +262,7 @@ class SoakReport:
     # reported as a warning, it does not fail the run.
     asyncio_errors: Counter[str] = field(default_factory=Counter)
     final: list[str] = field(default_factory=list)
+    final_seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
     _seen: dict[str, list[Any]] = field(default_factory=dict, repr=False)
 
@@ -355,6 +356,8 @@ class SoakReport:
             f"views opened       {views or '-'}",
         ]
         lines.extend(f"final check        {line}" for line in self.final)
+        if self.final:
+            lines.append(f"final check        took {self.final_seconds:.1f} s")
         lines.extend(
             f"warning            asyncio logged {count}x: {message}"
             for message, count in self.asyncio_errors.most_common()
@@ -890,17 +893,20 @@ class Walk:
 # -- after the walk: the faults stop, and a refresh must show the server's state --------
 
 
-async def wait_quiet(pilot: Pilot[None], app: WpeApp, seconds: float = 60.0) -> bool:
-    """Until nothing loads, no worker runs and the app is online, three checks running."""
+async def wait_quiet(
+    pilot: Pilot[None], app: WpeApp, seconds: float = 60.0, checks: int = 3
+) -> bool:
+    """Until nothing loads, no worker runs and the app is online, `checks` times running
+    (0.1 s apart)."""
     deadline = time.monotonic() + seconds
     quiet = 0
     while time.monotonic() < deadline:
         await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await pilot.pause(0.1 if checks > 1 else None)
         busy = app.offline or any(not w.is_finished for w in app.workers)
         busy = busy or any(t.is_loading for t in app.screen.query(PagedTable))
         quiet = 0 if busy else quiet + 1
-        if quiet >= 3:
+        if quiet >= checks:
             return True
     return False
 
@@ -990,7 +996,7 @@ async def sweep(
         if table.row_count == 0 or table.cursor >= table.row_count - 1:
             break
         await pilot.press("pagedown")
-        await wait_quiet(pilot, app)
+        await wait_quiet(pilot, app, checks=1)
     problems += compare_loaded(name, table, rows)
     if table.total != total:
         problems.append(f"{name}: after the sweep the count says {table.total}, not {total}")
@@ -1023,6 +1029,11 @@ async def final_check(
     if not isinstance(screen, SiteListScreen):
         report.fail(f"final check: 40 escapes did not go back to the site list ({screen})")
         return
+    for _ in range(len(STATUS_FILTERS)):
+        if screen.status is None:
+            break
+        await pilot.press("f")  # back to every site, so the check has rows to check
+    await wait_quiet(pilot, app)
     await pilot.press("r")
     if not await wait_quiet(pilot, app):
         report.fail("final check: the site list did not settle within 60 s of r")
@@ -1247,7 +1258,9 @@ async def _drive(
             await walk.run()
             report.seconds = time.monotonic() - began
             if app.is_running and app.return_code is None:
+                checking = time.monotonic()
                 await final_check(pilot, app, account, faults, report)
+                report.final_seconds = time.monotonic() - checking
                 walk.check_crash()
                 reports = getattr(app, "crash_reports", None)
                 if reports:
