@@ -108,22 +108,10 @@ def open_restore(app: WpeApp, site: Site, backup: Backup) -> None:
             return
         contents = restore.contents.selected() if restore.contents else []
         target = clean(restore.environment or "")
-        op = app.activity.started(
-            Operation(
-                kind=RESTORE,
-                item_id=restore.id,
-                site_id=site.id,
-                site_name=site.name,
-                status=(restore.status or "in_progress").lower(),
-                started_at=(restore.created_at or app.activity.now()).astimezone(),
-                eta=restore.estimated_completion_time,
-                backup_id=backup.id,
-                detail=f"{clean(backup.id)} → {target} ({', '.join(contents) or 'all'})",
-            )
-        )
+        detail = f"{clean(backup.id)} → {target} ({', '.join(contents) or 'all'})"
+        op = _follow(app, RESTORE, restore, site, detail=detail, backup_id=backup.id)
         eta = f", done by about {clock_time(op.eta)}" if op.eta else ""
         app.notify(f"Restore of {clean(backup.id)} into {target} started{eta} — a to watch")
-        app.activity_changed()
 
     app.push_screen(RestoreModal(site, backup, send), callback=done)
 
@@ -138,20 +126,8 @@ def open_new_backup(app: WpeApp, site: Site, created: Callable[[Backup], None]) 
     def done(backup: Backup | None) -> None:
         if backup is None:
             return
-        app.activity.started(
-            Operation(
-                kind=BACKUP,
-                item_id=backup.id,
-                site_id=site.id,
-                site_name=site.name,
-                status=(backup.status or "in_progress").lower(),
-                started_at=(backup.created_at or app.activity.now()).astimezone(),
-                eta=backup.estimated_completion_time,
-                detail=clean(backup.description),
-            )
-        )
+        _follow(app, BACKUP, backup, site, detail=clean(backup.description))
         app.notify(f"Backup {clean(backup.id)} started")
-        app.activity_changed()
         created(backup)
 
     app.push_screen(NewBackupModal(site, send), callback=done)
@@ -195,20 +171,9 @@ def open_new_deployment(app: WpeApp, site: Site, created: Callable[[Deployment],
     def done(deployment: Deployment | None) -> None:
         if deployment is None:
             return
-        app.activity.started(
-            Operation(
-                kind=DEPLOYMENT,
-                item_id=deployment.id,
-                site_id=site.id,
-                site_name=site.name,
-                status=(deployment.status or "in_progress").lower(),
-                started_at=(deployment.created_at or app.activity.now()).astimezone(),
-                eta=deployment.estimated_completion_time,
-                detail=deployment.source.describe() if deployment.source else "",
-            )
-        )
+        source = deployment.source.describe() if deployment.source else ""
+        _follow(app, DEPLOYMENT, deployment, site, detail=source)
         app.notify(f"Deployment {clean(deployment.id)} started — enter follows its log")
-        app.activity_changed()
         created(deployment)
 
     app.push_screen(NewDeploymentModal(site, send), callback=done)
@@ -227,19 +192,8 @@ def open_new_site(app: WpeApp, created: Callable[[Site], None]) -> None:
     def done(site: Site | None) -> None:
         if site is None:
             return
-        app.activity.started(
-            Operation(
-                kind=SITE,
-                item_id=site.id,
-                site_id=site.id,
-                site_name=site.name,
-                status=(site.status or "provisioning").lower(),
-                started_at=(site.created_at or app.activity.now()).astimezone(),
-                eta=site.estimated_completion_time,
-            )
-        )
+        _follow(app, SITE, site, site, default_status="provisioning")
         app.notify(f"Site {site_label(site)} created ({dash(site.status)})")
-        app.activity_changed()
         created(site)
 
     app.push_screen(NewSiteModal(send), callback=done)
@@ -285,6 +239,34 @@ def open_delete_site(app: WpeApp, site: Site, deleted: Callable[[Deletion], None
         "Delete site", question, "Delete site", name, send
     )
     app.push_screen(modal, callback=done)
+
+
+def _follow(
+    app: WpeApp,
+    kind: str,
+    item: Site | Backup | Deployment | Restore,
+    site: Site,
+    *,
+    default_status: str = "in_progress",
+    detail: str = "",
+    backup_id: str | None = None,
+) -> Operation:
+    """Record what the API just accepted in the activity panel, and follow it live."""
+    op = app.activity.started(
+        Operation(
+            kind=kind,
+            item_id=item.id,
+            site_id=site.id,
+            site_name=site.name,
+            status=(item.status or default_status).lower(),
+            started_at=(item.created_at or app.activity.now()).astimezone(),
+            eta=item.estimated_completion_time,
+            detail=detail,
+            backup_id=backup_id,
+        )
+    )
+    app.activity_changed()
+    return op
 
 
 def _track_deletion(app: WpeApp, kind: str, deletion: Deletion, site: Site) -> None:
