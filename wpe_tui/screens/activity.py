@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # Fixed widths keep the panel readable at 80 columns; the selected row's details
 # (what was restored where, the deployment's source) show in full under the table.
-COLUMNS = {"What": 22, "Site": 12, "Status": 12, "Elapsed": 6, "Done by": 10}
+COLUMNS = {"What": 22, "Site": 11, "Status": 12, "Elapsed": 7, "Done by": 10}
 
 
 def _elapsed(op: Operation, now: datetime) -> str:
