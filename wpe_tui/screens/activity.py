@@ -181,5 +181,7 @@ class ActivityScreen(ModalScreen[None]):
         except ApiError as error:
             self.notify(f"Could not open it: {error}", severity="error", timeout=6)
             return
+        if self.app.screen is not self:
+            return  # closed while the item loaded: popping now would close another view
         self.dismiss(None)
         self.app.push_screen(screen)
