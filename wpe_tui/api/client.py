@@ -6,7 +6,7 @@ import asyncio
 import ipaddress
 import json
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import quote, urlsplit
@@ -16,6 +16,7 @@ from pydantic import BaseModel, SecretStr
 from pydantic import ValidationError as PydanticValidationError
 
 from wpe_tui import __version__
+from wpe_tui.api.capabilities import CUSTOMER_CAPABILITIES, Capabilities
 from wpe_tui.api.errors import (
     ApiError,
     AuthError,
@@ -26,20 +27,24 @@ from wpe_tui.api.errors import (
     NotFoundError,
     RateLimitError,
     ServerError,
+    UnsupportedError,
     ValidationError,
 )
 from wpe_tui.api.models import (
+    Account,
     Backup,
     BackupContents,
     Deletion,
     Deployment,
     DeploymentSource,
+    Domain,
     Page,
     Restore,
     Site,
 )
 
 DEFAULT_BASE_URL = "https://wpengineapi.com/v1"
+CUSTOMER_API = CUSTOMER_CAPABILITIES.name
 MAX_PER_PAGE = 100
 
 M = TypeVar("M", bound=BaseModel)
@@ -134,6 +139,10 @@ class WpeClient:
     def __repr__(self) -> str:
         return f"WpeClient(base_url={self.base_url!r})"
 
+    @property
+    def capabilities(self) -> Capabilities:
+        return CUSTOMER_CAPABILITIES
+
     async def __aenter__(self) -> Self:
         return self
 
@@ -225,8 +234,16 @@ class WpeClient:
         return self._parse(Backup, await self._get(path))
 
     async def create_backup(
-        self, site_id: str, *, description: str | None = None, type: str | None = None
+        self,
+        site_id: str,
+        *,
+        description: str | None = None,
+        type: str | None = None,
+        environment: str | None = None,
+        notification_emails: Sequence[str] = (),
     ) -> Backup:
+        """A backup of the site (the Customer API backs up the whole site: `environment`
+        and `notification_emails` are not part of its request)."""
         if type is not None and type not in ("full", "database"):
             raise ValidationError(
                 "A backup's type is full or database", fields={"type": ["must be full or database"]}
@@ -242,7 +259,12 @@ class WpeClient:
         *,
         environment: str | None = None,
         contents: BackupContents | Mapping[str, bool] | None = None,
+        restore_database: bool = True,
+        create_checkpoint: bool = True,
+        notification_emails: Sequence[str] = (),
     ) -> Restore:
+        """`restore_database`, `create_checkpoint` and `notification_emails` are the
+        Hosting Platform API's; the Customer API chooses contents one by one instead."""
         flags: BackupContents | None
         try:
             flags = (
@@ -327,6 +349,33 @@ class WpeClient:
         body = {"environment": environment, "source": wire}
         path = f"sites/{_segment(site_id)}/deployments"
         return self._parse(Deployment, await self._write("POST", path, body))
+
+    # -- what only the Hosting Platform API has ------------------------------
+
+    async def list_accounts(self) -> list[Account]:
+        return []  # the key belongs to one account, which has no name in this API
+
+    async def current_user_email(self) -> str | None:
+        return None
+
+    async def list_domains(
+        self, site_id: str, *, page: int = 1, per_page: int = 100
+    ) -> Page[Domain]:
+        raise UnsupportedError(CUSTOMER_API, "list domains")
+
+    async def purge_cache(self, install_id: str, type: str) -> None:
+        raise UnsupportedError(CUSTOMER_API, "purge a cache")
+
+    async def copy_environment(
+        self,
+        source_install_id: str,
+        destination_install_id: str,
+        *,
+        files: bool = True,
+        database: bool = True,
+        notification_emails: Sequence[str] = (),
+    ) -> None:
+        raise UnsupportedError(CUSTOMER_API, "copy an environment")
 
     # -- plumbing ----------------------------------------------------------
 

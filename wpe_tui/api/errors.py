@@ -77,3 +77,11 @@ class DecodeError(ApiError):
 
 class InsecureUrlError(ApiError):
     """Refused to send the key over plain http to a host that is not loopback."""
+
+
+class UnsupportedError(ApiError):
+    """A call this API cannot serve (its capabilities say so). The screens check the
+    capability first, so this reaching the user is a bug in the app."""
+
+    def __init__(self, api: str, what: str) -> None:
+        super().__init__(f"The {api} cannot {what}")

@@ -91,14 +91,33 @@ class Page(BaseModel, Generic[T]):
 
 
 class Environment(WpeModel):
+    """One environment of a site. The Customer API gives a name and a URL; the Hosting
+    Platform API calls it an install, which has an ID, a status and a PHP version."""
+
     name: Text = ""
     url: str | None = None
+    install_id: str | None = None
+    install_name: str | None = None
+    status: str | None = None
+    php_version: str | None = None
+    cname: str | None = None
+    primary_domain: str | None = None
+
+    @property
+    def label(self) -> str:
+        """What the user calls it: "production", or the install's name when it has no
+        environment type (legacy installs)."""
+        return self.name or self.install_name or self.install_id or "—"
 
 
 class DiskUsage(WpeModel):
     used: float | None = None
     total: float | None = None
     unit: str | None = None
+    # What `total` is: None for the site's own quota (Customer API); "account plan" when
+    # it is the account's plan limit, shared by every site (Hosting Platform API).
+    scope: str | None = None
+    measured_at: datetime | None = None
 
     @property
     def percent(self) -> float | None:
@@ -111,6 +130,9 @@ class DiskUsage(WpeModel):
 class Bandwidth(WpeModel):
     current_month: float | None = None
     unit: str | None = None
+    # The Hosting Platform API measures the last 30 days, against the account's plan.
+    period: str | None = None
+    limit: float | None = None
 
 
 class Site(WpeModel):
@@ -129,6 +151,13 @@ class Site(WpeModel):
         default_factory=list
     )
     estimated_completion_time: datetime | None = None
+    # The Hosting Platform API: the account the site belongs to, and the domains and cnames
+    # of its installs (what `/` matches besides the name).
+    account_id: str | None = None
+    account_name: str | None = None
+    domains: Annotated[list[str], BeforeValidator(_none_to_empty_list)] = Field(
+        default_factory=list
+    )
 
 
 class Deletion(WpeModel):
@@ -189,6 +218,9 @@ class Backup(WpeModel):
     download_url: str | None = None
     contents: BackupContents | None = None
     estimated_completion_time: datetime | None = None
+    # The Hosting Platform API keeps backups per install (environment).
+    environment: str | None = None
+    install_id: str | None = None
 
     @property
     def size_bytes(self) -> int | None:
@@ -204,6 +236,50 @@ class Restore(WpeModel):
     created_at: datetime | None = None
     estimated_completion_time: datetime | None = None
     contents: BackupContents | None = None
+
+
+class Account(WpeModel):
+    """An account the credentials can see (Hosting Platform API)."""
+
+    id: str
+    name: Text = ""
+    nickname: str | None = None
+
+
+class Install(WpeModel):
+    """One WordPress install: an environment of a site (Hosting Platform API)."""
+
+    id: str
+    name: Text = ""
+    environment: str | None = None  # production, staging, development; None on legacy ones
+    site_id: str | None = None
+    site_name: str | None = None
+    account_id: str | None = None
+    status: str | None = None  # active, pending
+    php_version: str | None = None
+    wp_version: str | None = None
+    cname: str | None = None
+    primary_domain: str | None = None
+    is_multisite: bool | None = None
+    created_at: datetime | None = None
+
+
+class Domain(WpeModel):
+    """A domain of an install (Hosting Platform API)."""
+
+    id: str
+    name: Text = ""
+    install_id: str | None = None
+    environment: str | None = None
+    primary: bool | None = None
+    duplicate: bool | None = None
+    redirects_to: Annotated[list[str], BeforeValidator(_none_to_empty_list)] = Field(
+        default_factory=list
+    )
+    network_type: str | None = None
+    network_status: str | None = None
+    ssl_status: str | None = None
+    status: str | None = None  # TXT_VERIFIED, TXT_VERIFICATION_PENDING
 
 
 class DeploymentSource(WpeModel):
