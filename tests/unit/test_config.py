@@ -632,7 +632,7 @@ def test_themes_are_checked_only_when_given() -> None:
 def test_config_does_not_import_textual() -> None:
     import subprocess
 
-    code = "import sys, wpe_tui.config; print('textual' in sys.modules)"
+    code = "import sys, wpe_tui.config, wpe_tui.state; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
