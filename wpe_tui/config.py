@@ -208,6 +208,7 @@ class Profile(BaseModel):
     requests_per_second: float | None = Field(
         default=None,
         gt=0,
+        allow_inf_nan=False,
         description="pacing of requests to this API; default: the app's, per API",
         examples=[2.5],
     )
@@ -525,6 +526,8 @@ def _describe_validation_error(error: ValidationError) -> str:
         problem = f"{_EXPECTED[kind]}, not {_toml_type(first['input'])}"
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         problem = _bounds(_field_at(loc)) or first["msg"][:1].lower() + first["msg"][1:]
+    elif kind == "finite_number":
+        problem = "must be a finite number"
     elif kind == "literal_error":
         # The only literal is `api`, whose value is not a secret.
         expected = first.get("ctx", {}).get("expected", "")

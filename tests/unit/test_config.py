@@ -869,6 +869,11 @@ def test_pacing_defaults_and_values(tmp_path: Path) -> None:
             "must be more than 0",
         ),
         (
+            "[profiles.w]\nrequests_per_second = inf\n",
+            "profiles.w.requests_per_second",
+            "must be a finite number",
+        ),
+        (
             '[profiles.w]\nrequests_per_second = "5"\n',
             "profiles.w.requests_per_second",
             "must be a number, not a string",
