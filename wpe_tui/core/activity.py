@@ -1,0 +1,267 @@
+"""`Activity`: the operations started in this run, and what was seen in flight.
+
+An operation is followed (through the follower, the only poller) until its item
+reaches a final status; its finish is announced once. Items seen in flight in a view
+are listed too: followed while in view, and afterwards "last seen in progress 14:03,
+not followed". Everything here reads status from the store, so the panel says what
+the rows and the detail screens say.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from wpe_tui.core.kinds import Ref
+from wpe_tui.core.registry import kind as kind_of
+from wpe_tui.core.store import Change, Key, Store
+from wpe_tui.text import clean
+
+# An operation the API gives no way to follow counts as in flight this long after it
+# was sent (a restore or an environment copy on the Hosting Platform API).
+UNFOLLOWABLE_IN_FLIGHT = timedelta(minutes=15)
+MAX_SIGHTINGS = 200
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Operation:
+    action: str  # "restore", "backup", "deploy", "create", "edit", "delete", "copy", "purge"
+    kind: str  # the kind of the item it follows
+    item_id: str
+    site_id: str
+    site_name: str
+    status: str
+    started_at: datetime
+    eta: datetime | None = None
+    detail: str = ""  # e.g. "backup_1 → staging (database, files)"
+    backup_id: str | None = None  # the parent of a restore
+    followable: bool = True
+    finished_at: datetime | None = None
+    # Restores on an API without a status endpoint: only the estimate is known.
+    estimated_only: bool = False
+    mine: bool = True
+    number: int = field(default_factory=lambda: next(_ids))
+
+    @property
+    def key(self) -> str:
+        return f"{self.action}:{self.kind}:{self.item_id}"
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.kind, self.item_id, self.site_id, self.backup_id)
+
+    @property
+    def done(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def failed(self) -> bool:
+        return self.status.startswith(("failed", "aborted", "not "))
+
+    def title(self) -> str:
+        """ "Restore restore_90001", "Delete backup_1", "Backup backup_1"."""
+        item = clean(self.item_id)
+        if self.action == "delete":
+            return f"Delete {item}"
+        if self.action in ("copy", "purge"):
+            return f"{self.action.capitalize()} {item}"
+        return f"{kind_of(self.kind).title} {item}"
+
+    def summary(self) -> str:
+        """One sentence for a notification."""
+        where = f" of {clean(self.site_name)}" if self.site_name else ""
+        if self.estimated_only:
+            return f"{self.title()}{where} should have finished by now (estimated)"
+        return f"{self.title()}{where} {self.status.replace('_', ' ')}"
+
+
+@dataclass
+class Sighting:
+    """An item seen in flight in a view: what the panel shows once it is out of view."""
+
+    kind: str
+    item_id: str
+    site_id: str
+    title: str
+    status: str
+    seen_at: datetime
+    started_at: datetime | None
+    eta: datetime | None
+
+
+class Activity:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        wall: Callable[[], datetime],
+        follow: Callable[[list[Operation]], None],
+        sleep: Callable[[float], Any] | None = None,
+    ) -> None:
+        self.store = store
+        self.wall = wall
+        self._follow = follow  # hands the follower what to follow for the operations
+        self._sleep = sleep or asyncio.sleep
+        self._ops: dict[str, Operation] = {}
+        self._sightings: OrderedDict[Key, Sighting] = OrderedDict()
+        self.on_finished: Callable[[Operation], None] | None = None
+        self.on_change: Callable[[], None] | None = None
+        self._estimates: asyncio.Task[None] | None = None
+        store.subscribe(self._changed)
+
+    def now(self) -> datetime:
+        return self.wall().astimezone()
+
+    # -- operations -------------------------------------------------------------
+
+    def started(self, op: Operation) -> Operation:
+        """An operation the API just accepted."""
+        self._ops[op.key] = op
+        self._refollow()
+        self._tell()
+        return op
+
+    def restore(self, ops: list[Operation]) -> None:
+        """Operations of an earlier run (the state file): followed again if in flight."""
+        for op in ops:
+            self._ops.setdefault(op.key, op)
+        self._refollow()
+
+    def entries(self) -> list[Operation]:
+        """Newest first."""
+        return sorted(self._ops.values(), key=lambda op: op.started_at, reverse=True)
+
+    def get(self, key: str) -> Operation | None:
+        return self._ops.get(key)
+
+    def in_flight(self) -> list[Operation]:
+        """Not finished; an operation that cannot be followed counts for 15 minutes."""
+        now = self.now()
+        return [
+            op
+            for op in self._ops.values()
+            if not op.done and (op.followable or now - op.started_at < UNFOLLOWABLE_IN_FLIGHT)
+        ]
+
+    def followed(self) -> list[Operation]:
+        return [op for op in self._ops.values() if not op.done and op.followable]
+
+    def _refollow(self) -> None:
+        self._follow([op for op in self.followed() if not op.estimated_only])
+        self._schedule_estimates()
+
+    def _changed(self, change: Change) -> None:
+        for op in list(self._ops.values()):
+            if op.done or op.kind != change.kind or op.item_id != change.id:
+                continue
+            self._update(op, change.item)
+        if change.item is not None:
+            self._saw(change)
+        elif (change.kind, change.id) in self._sightings:
+            self._sightings[(change.kind, change.id)].status = "gone"
+
+    def _update(self, op: Operation, item: Any) -> None:
+        kind = kind_of(op.kind)
+        if item is None:  # 404
+            if op.kind == "restore":
+                op.estimated_only = True  # no status endpoint here: the estimate is all
+                self._refollow()
+                self._tell()
+                return
+            self._finish(op, "deleted" if op.action == "delete" else "gone")
+            return
+        status = kind.status(item)
+        eta = kind.eta(item)
+        if eta is not None:
+            op.eta = eta
+        if op.action == "delete":
+            if status != "deleting":
+                self._finish(op, f"not deleted ({status})")
+            return
+        op.status = status
+        if kind.is_final(item):
+            self._finish(op, status)
+        else:
+            self._tell()
+
+    def _finish(self, op: Operation, status: str) -> None:
+        op.status = status
+        op.finished_at = self.now()
+        self._refollow()
+        if self.on_finished is not None:
+            self.on_finished(op)
+        self._tell()
+
+    # -- restores known only by their estimate ----------------------------------
+
+    def _schedule_estimates(self) -> None:
+        pending = [op for op in self._ops.values() if op.estimated_only and not op.done]
+        if not pending or (self._estimates is not None and not self._estimates.done()):
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # not running yet: checked again on the next change
+        self._estimates = loop.create_task(self._wait_for_estimates())
+
+    async def _wait_for_estimates(self) -> None:
+        while True:
+            pending = [op for op in self._ops.values() if op.estimated_only and not op.done]
+            if not pending:
+                return
+            now = self.now()
+            for op in pending:
+                if op.eta is None or op.eta <= now:
+                    self._finish(op, "estimated done")
+            later = [op.eta for op in pending if op.eta is not None and op.eta > now]
+            if not later:
+                return
+            await self._sleep((min(later) - now).total_seconds())
+
+    async def aclose(self) -> None:
+        if self._estimates is not None:
+            self._estimates.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._estimates
+
+    # -- sightings --------------------------------------------------------------
+
+    def _saw(self, change: Change) -> None:
+        kind = kind_of(change.kind)
+        key = (change.kind, change.id)
+        item = change.item
+        if not kind.in_flight(item):
+            sighting = self._sightings.get(key)
+            if sighting is not None:
+                sighting.status = kind.status(item)
+            return
+        self._sightings[key] = Sighting(
+            kind=change.kind,
+            item_id=change.id,
+            site_id=kind.ref(item).site_id or "",
+            title=kind.label(item),
+            status=kind.status(item),
+            seen_at=self.now(),
+            started_at=kind.created(item),
+            eta=kind.eta(item),
+        )
+        self._sightings.move_to_end(key)
+        while len(self._sightings) > MAX_SIGHTINGS:
+            self._sightings.popitem(last=False)
+
+    def sightings(self) -> list[Sighting]:
+        """Items seen in flight that no operation of this run covers, newest first."""
+        mine = {(op.kind, op.item_id) for op in self._ops.values()}
+        return [s for key, s in reversed(self._sightings.items()) if key not in mine]
+
+    def _tell(self) -> None:
+        if self.on_change is not None:
+            self.on_change()

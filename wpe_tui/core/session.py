@@ -1,0 +1,218 @@
+"""`Session`: one run's services — settings, backend, scheduler, store, follower,
+activity and the state of the connection. Screens get it in their constructor and
+reach nothing else: no concrete client, no app attributes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from datetime import datetime
+from typing import TypeVar
+
+from wpe_tui.api.capabilities import Capabilities
+from wpe_tui.api.errors import ApiError
+from wpe_tui.config import Settings
+from wpe_tui.core.activity import Activity, Operation
+from wpe_tui.core.backend import Backend
+from wpe_tui.core.clock import Clock, SystemClock
+from wpe_tui.core.follower import Follower, ItemTarget, Target
+from wpe_tui.core.kinds import Ref
+from wpe_tui.core.registry import kind as kind_of
+from wpe_tui.core.scheduler import Priority, Scheduler
+from wpe_tui.core.store import Store
+
+T = TypeVar("T")
+
+RECONNECT_CAP = 30.0
+
+
+def wall_clock() -> datetime:
+    from wpe_tui import text  # its `now` is what the tests pin
+
+    return text.now().astimezone()
+
+
+class Connection:
+    """Whether the API answers, and since when it does not: the offline banner."""
+
+    def __init__(self) -> None:
+        self.offline = False
+        self.next_try: float | None = None  # monotonic time of the next reconnect try
+        self.listeners: list[Callable[[str], None]] = []
+
+    def tell(self, event: str) -> None:
+        for listener in list(self.listeners):
+            listener(event)
+
+
+class Session:
+    def __init__(
+        self,
+        settings: Settings,
+        backend: Backend,
+        *,
+        demo: bool = False,
+        clock: Clock | None = None,
+        wall: Callable[[], datetime] = wall_clock,
+    ) -> None:
+        self.settings = settings
+        self.demo = demo
+        self.clock: Clock = clock or SystemClock()
+        self.wall = wall
+        self.backend = backend
+        rps = settings.requests_per_second
+        if rps is None:
+            rps = backend.capabilities.requests_per_second  # the API's own pace, if any
+        self.scheduler = Scheduler(
+            max_in_flight=settings.max_in_flight,
+            requests_per_second=rps,
+            clock=self.clock,
+        )
+        self.store = Store()
+        self.follower = Follower(
+            self.scheduler,
+            interval=settings.ui.refresh_interval,
+            clock=self.clock,
+            on_error=self._report,
+        )
+        self.activity = Activity(
+            self.store, wall=wall, follow=self._follow_operations, sleep=self.clock.sleep
+        )
+        self.connection = Connection()
+        # Set by the app: where an unexpected error goes (the crash screen).
+        self.on_error: Callable[[BaseException], None] | None = None
+        self._reconnect: asyncio.Task[None] | None = None
+        self._attach(backend)
+
+    # -- what screens read ------------------------------------------------------
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.backend.capabilities
+
+    @property
+    def read_only(self) -> bool:
+        return self.settings.read_only
+
+    @property
+    def page_size(self) -> int:
+        return min(self.settings.ui.page_size, self.capabilities.max_page_size)
+
+    @property
+    def refresh_interval(self) -> float:
+        return self.settings.ui.refresh_interval
+
+    @property
+    def label(self) -> str:
+        """Who the user is working as: "demo account" or "profile agency"."""
+        return "demo account" if self.demo else f"profile {self.settings.profile_name}"
+
+    @property
+    def read_only_reason(self) -> str:
+        return f"read_only in profile {self.settings.profile_name} or --read-only"
+
+    # -- requests ---------------------------------------------------------------
+
+    async def read(self, call: Callable[[], Awaitable[T]], *, background: bool = False) -> T:
+        priority = Priority.BACKGROUND if background else Priority.USER
+        return await self.scheduler.read(call, priority=priority)
+
+    async def write(self, call: Callable[[], Awaitable[T]]) -> T:
+        return await self.scheduler.write(call)
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    # -- following ----------------------------------------------------------------
+
+    def follow(self, owner: Hashable, targets: Iterable[Target]) -> None:
+        """What a view wants followed while it is in front; replaces its last list."""
+        self.follower.watch(owner, targets)
+
+    def unfollow(self, owner: Hashable) -> None:
+        self.follower.unwatch(owner)
+
+    def item_target(
+        self, ref: Ref, *, detailed: bool = False, fresh_for: float = 0.0
+    ) -> ItemTarget:
+        return ItemTarget(
+            kind_of(ref.kind),
+            ref,
+            lambda: self.backend,
+            self.store,
+            self.clock,
+            self.wall,
+            detailed=detailed,
+            fresh_for=fresh_for,
+        )
+
+    def _follow_operations(self, ops: list[Operation]) -> None:
+        # A page in view that brought the item within the interval makes a request needless.
+        targets = [
+            self.item_target(op.ref, fresh_for=self.refresh_interval)
+            for op in ops
+            if kind_of(op.kind).followable(self.capabilities)
+        ]
+        self.follower.watch("activity", targets)
+
+    # -- the connection -------------------------------------------------------------
+
+    def _attach(self, backend: Backend) -> None:
+        backend.listener = self._backend_event
+
+    def use_backend(self, backend: Backend) -> None:
+        """New credentials: the old backend is closed by the caller."""
+        self.backend = backend
+        self._attach(backend)
+
+    def _backend_event(self, event: str) -> None:
+        if event == "offline" and not self.connection.offline:
+            self.connection.offline = True
+            self._start_reconnecting()
+        elif event == "online" and self.connection.offline:
+            self.connection.offline = False
+            self.connection.next_try = None
+        elif event in ("online", "offline"):
+            return
+        self.connection.tell(event)
+
+    def _start_reconnecting(self) -> None:
+        if self._reconnect is None or self._reconnect.done():
+            self._reconnect = asyncio.get_running_loop().create_task(self._reconnect_loop())
+
+    async def _reconnect_loop(self) -> None:
+        """Ask again with growing pauses (from the refresh interval up to 30 s)."""
+        delay = self.refresh_interval
+        while self.connection.offline:
+            self.connection.next_try = self.clock.now() + delay
+            self.connection.tell("waiting")
+            await self.clock.sleep(delay)
+            with contextlib.suppress(ApiError):
+                await self.read(lambda: self.backend.list_sites(per_page=1), background=True)
+            delay = min(delay * 2, RECONNECT_CAP)
+
+    # -- running ------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.follower.start()
+
+    async def aclose(self) -> None:
+        if self._reconnect is not None:
+            self._reconnect.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reconnect
+        await self.follower.aclose()
+        await self.activity.aclose()
+        await self.scheduler.aclose()
+        await self.backend.aclose()
+
+    def _report(self, error: BaseException) -> None:
+        if self.on_error is not None:
+            self.on_error(error)
+        else:
+            raise error
+
+
+__all__ = ["Connection", "Session"]
