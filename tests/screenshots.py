@@ -68,7 +68,7 @@ SHOTS = (
 def build_app(clock: ManualClock, *, setup: bool) -> WpeApp:
     fake = create_app(FakeAccount(sites=120, seed=1, clock=clock))
 
-    def make_client(api_key: str, base_url: str) -> WpeClient:
+    def make_client(api_key: str, base_url: str, user: str | None = None) -> WpeClient:
         return WpeClient(api_key, base_url, transport=httpx.ASGITransport(app=fake))
 
     settings = Settings(
@@ -80,7 +80,7 @@ def build_app(clock: ManualClock, *, setup: bool) -> WpeApp:
         config_path=CONFIG_PATH,
     )
     client = None if setup else make_client("demo", BASE_URL)
-    return WpeApp(settings, client, make_client=make_client, demo=not setup)
+    return WpeApp(settings, client, make_backend=make_client, demo=not setup)
 
 
 async def take(shot: Shot, out_dir: Path) -> Path:

@@ -1246,11 +1246,11 @@ async def _drive(
         config_path=home / "config.toml",
     )
 
-    def make_client(key: str, url: str) -> WpeClient:
+    def make_client(key: str, url: str, user: str | None = None) -> WpeClient:
         return SoakClient(recorder, key, url)
 
     client = SoakClient(recorder, API_KEY, server.base_url)
-    app = SoakApp(recorder, settings, client, make_client=make_client)
+    app = SoakApp(recorder, settings, client, make_backend=make_client)
     began = time.monotonic()
     try:
         async with app.run_test(size=SIZE, notifications=True, message_hook=recorder.hook) as pilot:

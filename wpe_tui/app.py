@@ -1,27 +1,27 @@
-"""`WpeApp`: the Textual application."""
+"""`WpeApp`: the Textual application. It owns the `Session` and hands it to screens."""
 
 from __future__ import annotations
 
-import contextlib
+import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.markup import escape
 from textual.notifications import SeverityLevel
-from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
 
-from wpe_tui.activity import Activity, Operation
-from wpe_tui.api import ApiError, WpeClient
-from wpe_tui.commands import SiteJumpProvider
 from wpe_tui.config import Settings
+from wpe_tui.core.activity import Operation
+from wpe_tui.core.backend import Backend
+from wpe_tui.core.session import Session
 from wpe_tui.crash import CrashGuard
-from wpe_tui.screens.help import key_label
 from wpe_tui.text import clean
 
 STYLE_FILES = (
@@ -33,7 +33,10 @@ STYLE_FILES = (
     "crash.tcss",
 )
 
-MakeClient = Callable[[str, str], WpeClient]
+# Credentials typed on the setup screen to a backend: (secret, base URL, user or None).
+MakeBackend = Callable[[str, str, str | None], Backend]
+
+TOAST_GROUPING = 5.0  # seconds: the same message again within this is one toast, ×N
 
 
 def styles_dir() -> Path:
@@ -42,132 +45,157 @@ def styles_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "styles"
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A message the app showed, for the tests and the soak (Textual keeps its own)."""
+
+    message: str
+    severity: SeverityLevel
+
+
+@dataclass
+class _Toast:
+    message: str
+    title: str
+    severity: SeverityLevel
+    timeout: float
+    shown_at: float
+    count: int = 1
+
+
+def _site_jump() -> type[Provider]:
+    from wpe_tui.commands import SiteJumpProvider  # loaded when the palette first opens
+
+    return SiteJumpProvider
+
+
 class WpeApp(CrashGuard, App[None]):
     TITLE = "wpe-tui"
+    COMMANDS = App.COMMANDS | {_site_jump}
     CSS_PATH: ClassVar[list[str | PurePath]] = [styles_dir() / name for name in STYLE_FILES]
-    COMMANDS = App.COMMANDS | {SiteJumpProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
         Binding("a", "activity", "Activity"),
     ]
 
-    # True while the API cannot be reached; every screen's banner follows it.
-    offline: reactive[bool] = reactive(False)
-
     def __init__(
         self,
         settings: Settings,
-        client: WpeClient | None,
+        backend: Backend | None,
         *,
-        make_client: MakeClient | None = None,
+        make_backend: MakeBackend | None = None,
         demo: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
-        self._client = client
-        self.make_client = make_client
+        self.make_backend = make_backend
         self.demo = demo
-        self.read_only = settings.read_only
-        self.page_size = settings.ui.page_size
-        self.refresh_interval = settings.ui.refresh_interval
-        self.activity = Activity()
-        self._activity_timer: Timer | None = None
-        self._reconnect_delay = self.refresh_interval
-        if client is not None:
-            client.listener = self.on_client_event
+        self._session: Session | None = None
+        self._toasts: list[_Toast] = []
+        self.notices: deque[Notice] = deque(maxlen=200)  # every message shown, newest last
+        if backend is not None:
+            self._open_session(backend)
 
     @property
-    def client(self) -> WpeClient:
-        if self._client is None:
-            raise RuntimeError("no API client yet: the setup screen comes first")
-        return self._client
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("no session yet: the setup screen comes first")
+        return self._session
 
     @property
-    def account_label(self) -> str:
-        return "demo account" if self.demo else f"profile {self.settings.profile_name}"
+    def has_session(self) -> bool:
+        return self._session is not None
 
-    @property
-    def read_only_reason(self) -> str:
-        return f"read_only in profile {self.settings.profile_name} or --read-only"
+    def _open_session(self, backend: Backend) -> Session:
+        session = Session(self.settings, backend, demo=self.demo)
+        session.on_error = self.report_error
+        session.activity.on_finished = self.announce
+        session.connection.listeners.append(self._connection_event)
+        self._session = session
+        return session
+
+    def use_backend(self, backend: Backend) -> Session:
+        """New credentials from the setup screen: the old backend is closed."""
+        if self._session is None:
+            session = self._open_session(backend)
+            session.start()
+            return session
+        old = self._session.backend
+        self._session.use_backend(backend)
+        if old is not backend:
+            self.run_worker(old.aclose(), group="close")
+        return self._session
+
+    def report_error(self, error: BaseException) -> None:
+        """An unexpected error outside a handler (the follower): the crash screen."""
+        if isinstance(error, Exception):
+            self._handle_exception(error)
 
     def on_mount(self) -> None:
-        self._activity_timer = self.set_interval(
-            self.refresh_interval, self._poll_activity, pause=True
-        )
         if self.settings.ui.theme in self.available_themes:
             self.theme = self.settings.ui.theme
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=10)
-        if self._client is None:
-            from wpe_tui.screens.setup import SetupScreen
-
-            self.push_screen(SetupScreen())
+        if self._session is None:
+            self.push_screen(self._setup_screen())
         else:
+            self._session.start()
             self.show_sites()
 
-    def use_client(self, client: WpeClient) -> None:
-        self._client = client
-        client.listener = self.on_client_event
+    async def on_unmount(self) -> None:
+        if self._session is not None:
+            await self._session.aclose()
 
-    # -- the connection: offline banner, background retries, a refused key ----
+    def show_sites(self) -> None:
+        from wpe_tui.screens.site_list import SiteListScreen
 
-    def on_client_event(self, event: str) -> None:
-        if event == "offline" and not self.offline:
-            self.offline = True
-            self._reconnect_delay = self.refresh_interval
-            self.set_timer(self._reconnect_delay, self._try_reconnect)
-        elif event == "online" and self.offline:
-            self.offline = False
+        self.push_screen(SiteListScreen(self.session))
+
+    # -- the connection: offline banner, a refused key -----------------------------
+
+    def _connection_event(self, event: str) -> None:
+        if event == "online":
             self.notify("Back online", timeout=4)
             self._refresh_screen()
         elif event == "unauthorized" and not self.demo:
             self.call_later(self._ask_for_key)
 
-    def _try_reconnect(self) -> None:
-        """Ask again with growing pauses (from the refresh interval up to 30 s) until the
-        API answers; a timer between tries, so nothing waits on a worker meanwhile."""
-        if self.offline and self._client is not None:
-            self.run_worker(self._reconnect_once(), group="reconnect", exit_on_error=False)
+    def _setup_screen(self, reason: str | None = None) -> Screen[bool]:
+        from wpe_tui.screens.setup import SetupScreen
 
-    async def _reconnect_once(self) -> None:
-        with contextlib.suppress(ApiError):
-            await self.client.list_sites(per_page=1)  # any answer flips `offline`
-        if self.offline:
-            self._reconnect_delay = min(self._reconnect_delay * 2, 30.0)
-            self.set_timer(self._reconnect_delay, self._try_reconnect)
+        return SetupScreen(self.settings, self.make_backend, self._credentials_ready, reason)
+
+    def _credentials_ready(self, backend: Backend) -> None:
+        first_run = self._session is None
+        session = self.use_backend(backend)
+        if first_run:
+            from wpe_tui.screens.site_list import SiteListScreen
+
+            # Switch from the app, not from the setup screen's worker, which it removes.
+            self.call_later(self.switch_screen, SiteListScreen(session))
 
     def _ask_for_key(self) -> None:
         from wpe_tui.screens.setup import SetupScreen
 
         if any(isinstance(screen, SetupScreen) for screen in self.screen_stack):
             return
-        reason = f"The API key of profile {self.settings.profile_name} was refused."
-        self.push_screen(SetupScreen(reason), callback=lambda _: self._refresh_screen())
+        what = "user and password" if self.settings.api == "platform" else "API key"
+        reason = f"The {what} of profile {self.settings.profile_name} was refused."
+        self.clear_notifications()  # the view underneath is covered: its toasts go with it
+        self.push_screen(self._setup_screen(reason), callback=lambda _: self._refresh_screen())
 
     def _refresh_screen(self) -> None:
-        """Reload what the user is looking at (after reconnecting or a new key)."""
+        """Reload what the user is looking at (after reconnecting or new credentials)."""
         for screen in reversed(self.screen_stack):
+            if isinstance(screen, ModalScreen):
+                continue
             refresh = getattr(screen, "action_refresh", None)
-            if refresh is not None and not isinstance(screen, ModalScreen):
+            if callable(refresh):
                 refresh()
                 return
 
-    def show_sites(self) -> None:
-        from wpe_tui.screens.site_list import SiteListScreen
-
-        self.push_screen(SiteListScreen())
-
-    # -- activity: what is in flight, followed even when no screen shows it -----
-
-    def activity_changed(self) -> None:
-        """Follow the activity while anything is in flight; stop when nothing is."""
-        if self._activity_timer is None:
-            return
-        if self.activity.in_flight():
-            self._activity_timer.resume()
-        else:
-            self._activity_timer.pause()
+    # -- the activity ---------------------------------------------------------------
 
     def announce(self, op: Operation) -> None:
         """An operation finished: say so once, with the bell if the user asked for it."""
@@ -175,33 +203,12 @@ class WpeApp(CrashGuard, App[None]):
         self.notify(op.summary(), severity=severity, timeout=6)
         if self.settings.ui.bell:
             self.bell()
-        self.activity_changed()
-
-    def _poll_activity(self) -> None:
-        stale = self.activity.stale(self.refresh_interval)
-        if not stale or self._client is None:
-            self.activity_changed()
-            return
-        self.run_worker(
-            self._poll_stale(stale), group="activity", exclusive=True, exit_on_error=False
-        )
-
-    async def _poll_stale(self, stale: list[Operation]) -> None:
-        for op in await self.activity.poll(self.client, stale):
-            self.announce(op)
-        self.activity_changed()
 
     def action_activity(self) -> None:
         from wpe_tui.screens.activity import ActivityScreen
 
-        if not isinstance(self.screen, ActivityScreen):
-            self.push_screen(ActivityScreen())
-
-    async def on_unmount(self) -> None:
-        if self._activity_timer is not None:
-            self._activity_timer.stop()
-        if self._client is not None:
-            await self._client.aclose()
+        if self._session is not None and not isinstance(self.screen, ActivityScreen):
+            self.push_screen(ActivityScreen(self._session))
 
     def action_help(self) -> None:
         from wpe_tui.screens.help import HelpScreen
@@ -210,6 +217,8 @@ class WpeApp(CrashGuard, App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from wpe_tui.screens.help import key_label
+
         yield from super().get_system_commands(screen)
         # Every key of the current view is also a command, so nothing needs remembering.
         seen: set[str] = set()
@@ -226,6 +235,8 @@ class WpeApp(CrashGuard, App[None]):
             title = label(binding.action, binding.description) if label else binding.description
             yield SystemCommand(escape(title), f"key: {key_label(key)}", run)
 
+    # -- messages -----------------------------------------------------------------
+
     def notify(
         self,
         message: str,
@@ -236,10 +247,36 @@ class WpeApp(CrashGuard, App[None]):
         markup: bool = False,
     ) -> None:
         """Messages carry text from the API (names, errors): shown as typed, never as
-        markup, with no escape sequences, whatever the caller asked for."""
-        super().notify(
-            clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False
-        )
+        markup, with no escape sequences. The same message again within 5 s is one
+        toast with a count, not a stack of copies."""
+        message, title = clean(message), clean(title)
+        self.notices.append(Notice(message, severity))
+        shown_for = timeout if timeout is not None else self.NOTIFICATION_TIMEOUT
+        now = time.monotonic()
+        self._toasts = [t for t in self._toasts if now - t.shown_at < t.timeout]
+        for toast in self._toasts:
+            same = (toast.message, toast.title, toast.severity) == (message, title, severity)
+            if same and now - toast.shown_at <= TOAST_GROUPING:
+                toast.count += 1
+                toast.shown_at, toast.timeout = now, shown_for
+                self._redraw_toasts(now)
+                return
+        self._toasts.append(_Toast(message, title, severity, shown_for, now))
+        super().notify(message, title=title, severity=severity, timeout=shown_for, markup=False)
+
+    def _redraw_toasts(self, now: float) -> None:
+        # Textual has no public way to change one toast: draw them all again.
+        super().clear_notifications()
+        for toast in self._toasts:
+            text = toast.message + (f" ×{toast.count}" if toast.count > 1 else "")
+            left = max(1.0, toast.timeout - (now - toast.shown_at))
+            super().notify(
+                text, title=toast.title, severity=toast.severity, timeout=left, markup=False
+            )
+
+    def clear_notifications(self) -> None:
+        self._toasts.clear()
+        super().clear_notifications()
 
     def copy(self, text: str) -> None:
         """Copy through OSC 52, which travels over SSH and tmux to the user's terminal."""

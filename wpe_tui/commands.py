@@ -1,9 +1,14 @@
-"""Command palette (`ctrl+p`): jump to a site by name, run any key's action."""
+"""Command palette (`ctrl+p`): jump to a site by name, at any account size.
+
+The names come from the site list's sweep (the same one `/` uses): the ones read so
+far at once, the rest as they arrive — the palette shows it is still searching
+until the sweep is over.
+"""
 
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape  # prompts and help are read as markup; names are data
@@ -14,7 +19,8 @@ from wpe_tui.text import clean
 if TYPE_CHECKING:
     from wpe_tui.screens.site_list import SiteListScreen
 
-MAX_HITS = 40
+MAX_HITS = 60
+WAIT_FOR_NAMES = 0.5  # seconds between looks at the names a running sweep has read
 
 
 class SiteJumpProvider(Provider):
@@ -28,47 +34,60 @@ class SiteJumpProvider(Provider):
                 return screen
         return None
 
-    async def startup(self) -> None:
-        site_list = self._site_list()
-        if site_list is not None:
-            site_list.load_everything()  # names not loaded yet become searchable
-
-    def _sites(self) -> list[Site]:
-        site_list = self._site_list()
-        if site_list is None:
-            return []
-        return [cast(Site, row.data) for row in site_list.table.loaded_rows()]
-
     def _open(self, site: Site) -> None:
         from wpe_tui.screens.site_detail import SiteDetailScreen
         from wpe_tui.screens.site_list import SiteListScreen
 
+        site_list = self._site_list()
+        if site_list is None:
+            return
         # Back to the list first, so escape from the site returns there.
         while len(self.app.screen_stack) > 2 and not isinstance(self.app.screen, SiteListScreen):
             self.app.pop_screen()
-        self.app.push_screen(SiteDetailScreen(site))
+        self.app.push_screen(SiteDetailScreen(site_list.session, site))
+
+    def _hit(self, score: float, entry: Any, matcher: Any) -> Hit:
+        site = entry if isinstance(entry, Site) else entry.site()
+        return Hit(
+            score,
+            matcher.highlight(escape(clean(site.name))),
+            partial(self._open, site),
+            text=f"Open site {site.name}",
+            help=escape(clean(site.url or site.id)),
+        )
 
     async def search(self, query: str) -> Hits:
+        site_list = self._site_list()
+        if site_list is None:
+            return
         matcher = self.matcher(query)
-        hits: list[tuple[float, Site]] = []
-        for site in self._sites():
-            score = matcher.match(clean(site.name))
-            if score > 0:
-                hits.append((score, site))
-        hits.sort(key=lambda hit: -hit[0])
-        for score, site in hits[:MAX_HITS]:
-            yield Hit(
-                score,
-                matcher.highlight(escape(clean(site.name))),
-                partial(self._open, site),
-                text=f"Open site {site.name}",
-                help=escape(clean(site.url or site.id)),
-            )
+        sweep = site_list.load_everything()
+        shown: set[str] = set()
+        seen_pages: set[int] = set()
+        candidates: list[Any] = [row.data for row in site_list.table.loaded_rows()]
+        while True:
+            candidates += sweep.new_entries(seen_pages)
+            for entry in candidates:
+                if entry.id in shown or len(shown) >= MAX_HITS:
+                    continue
+                score = matcher.match(clean(entry.name))
+                if score > 0:
+                    shown.add(entry.id)
+                    yield self._hit(score, entry, matcher)
+            candidates = []
+            if not sweep.running or len(shown) >= MAX_HITS:
+                return
+            await sweep.progress(WAIT_FOR_NAMES)  # the palette shows it is still searching
 
     async def discover(self) -> Hits:
-        for site in self._sites()[:10]:
-            yield DiscoveryHit(
-                f"Open site {escape(clean(site.name))}",
-                partial(self._open, site),
-                help=escape(clean(site.url or site.id)),
-            )
+        site_list = self._site_list()
+        if site_list is None:
+            return
+        for row in list(site_list.table.loaded_rows())[:10]:
+            site = row.data
+            if isinstance(site, Site):
+                yield DiscoveryHit(
+                    f"Open site {escape(clean(site.name))}",
+                    partial(self._open, site),
+                    help=escape(clean(site.url or site.id)),
+                )

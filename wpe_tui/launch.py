@@ -31,10 +31,14 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from wpe_tui.api import ApiError, WpeClient
+from wpe_tui.api.request_log import RequestLog
 from wpe_tui.config import ConfigError, Settings, load_config, resolve_settings
+from wpe_tui.core.backend import Backend
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from wpe_tui.app import MakeBackend
 
 DEMO_BASE_URL = "http://127.0.0.1/v1"  # never dialled: the transport is in-process
 
@@ -50,47 +54,126 @@ RESTORE_SEQUENCE = (
 )
 
 
-def demo_client() -> WpeClient:
+def demo_backend(api: str = "customer", request_log: RequestLog | None = None) -> Backend:
+    """The embedded fake account, in-process: no socket, no network."""
+    if api == "platform":
+        from wpe_tui.api.platform import PlatformBackend
+        from wpe_tui.fake.platform import platform_demo_transport
+
+        return PlatformBackend(
+            "demo",
+            "demo",
+            DEMO_BASE_URL,
+            transport=platform_demo_transport(),
+            request_log=request_log,
+        )
     from wpe_tui.fake import FakeAccount, create_app
 
     transport = httpx.ASGITransport(app=create_app(FakeAccount()))
-    return WpeClient(api_key="demo", base_url=DEMO_BASE_URL, transport=transport)
+    return WpeClient(
+        api_key="demo", base_url=DEMO_BASE_URL, transport=transport, request_log=request_log
+    )
 
 
-def make_client(api_key: str, base_url: str) -> WpeClient:
-    return WpeClient(api_key=api_key, base_url=base_url)
+def backend_maker(api: str, request_log: RequestLog | None) -> MakeBackend:
+    """What the setup screen calls with the credentials it was given."""
+
+    def make(secret: str, base_url: str, user: str | None) -> Backend:
+        if api == "platform":
+            from wpe_tui.api.platform import PlatformBackend
+
+            return PlatformBackend(user or "", secret, base_url, request_log=request_log)
+        return WpeClient(api_key=secret, base_url=base_url, request_log=request_log)
+
+    return make
 
 
-def launch(*, demo: bool, profile: str | None, api_url: str | None, read_only: bool) -> int:
+def launch(
+    *,
+    demo: bool,
+    profile: str | None,
+    api_url: str | None,
+    read_only: bool,
+    api: str | None = None,
+    log: str | None = None,
+) -> int:
     try:
-        return _launch(demo=demo, profile=profile, api_url=api_url, read_only=read_only)
+        return _launch(
+            demo=demo, profile=profile, api_url=api_url, read_only=read_only, api=api, log=log
+        )
     except KeyboardInterrupt:  # ctrl+c before the app took the terminal (a slow key command)
         return 128 + signal.SIGINT
 
 
-def _launch(*, demo: bool, profile: str | None, api_url: str | None, read_only: bool) -> int:
+def _launch(
+    *,
+    demo: bool,
+    profile: str | None,
+    api_url: str | None,
+    read_only: bool,
+    api: str | None,
+    log: str | None,
+) -> int:
     try:
         config = load_config()
-        settings = resolve_settings(config, profile=profile, api_url=api_url, read_only=read_only)
+        settings = resolve_settings(
+            config,
+            profile=profile,
+            api=api,
+            api_url=api_url,
+            read_only=read_only,
+            themes=_theme_names(),
+        )
     except ConfigError as error:
         print(f"wpe-tui: {error}", file=sys.stderr)
         return 2
+    request_log: RequestLog | None = None
+    if log is not None:
+        try:
+            request_log = RequestLog(log)
+        except OSError as error:
+            print(f"wpe-tui: --log {log}: {error.strerror or error}", file=sys.stderr)
+            return 2
     try:
-        client = demo_client() if demo else _client_for(settings)
+        backend = (
+            demo_backend(settings.api, request_log) if demo else _backend_for(settings, request_log)
+        )
     except ApiError as error:
         print(f"wpe-tui: {error}", file=sys.stderr)
         return 2
     from wpe_tui.app import WpeApp
 
-    app = WpeApp(settings, client, make_client=make_client, demo=demo)
-    secrets = [settings.api_key.get_secret_value()] if settings.api_key else []
-    return run_app(app, secrets=secrets)
+    app = WpeApp(
+        settings, backend, make_backend=backend_maker(settings.api, request_log), demo=demo
+    )
+    try:
+        return run_app(app, secrets=settings.secrets)
+    finally:
+        if request_log is not None:
+            request_log.close()
 
 
-def _client_for(settings: Settings) -> WpeClient | None:
-    if settings.api_key is None:
-        return None  # first run: the setup screen asks for the key
-    return WpeClient(api_key=settings.api_key, base_url=settings.base_url)
+def _theme_names() -> list[str]:
+    from textual.theme import BUILTIN_THEMES
+
+    return list(BUILTIN_THEMES)
+
+
+def _backend_for(settings: Settings, request_log: RequestLog | None) -> Backend | None:
+    if not settings.has_credentials:
+        return None  # first run: the setup screen asks for the credentials
+    if settings.api == "platform":
+        from wpe_tui.api.platform import PlatformBackend
+
+        assert settings.api_user is not None and settings.api_password is not None
+        return PlatformBackend(
+            settings.api_user,
+            settings.api_password.get_secret_value(),
+            settings.base_url,
+            request_log=request_log,
+        )
+    assert settings.api_key is not None
+    return WpeClient(api_key=settings.api_key, base_url=settings.base_url, request_log=request_log)
 
 
 def run_app(app: App[Any], *, secrets: Iterable[str] = ()) -> int:

@@ -55,10 +55,10 @@ def make_app(fake: Starlette, tmp_path: Path) -> AppFactory:
             config_path=tmp_path / "config.toml",
         )
 
-        def make_client(key: str, url: str) -> WpeClient:
+        def make_backend(key: str, url: str, user: str | None) -> WpeClient:
             return WpeClient(key, url, transport=httpx.ASGITransport(app=api or fake))
 
-        return WpeApp(settings, client, make_client=make_client)
+        return WpeApp(settings, client, make_backend=make_backend)
 
     return factory
 
@@ -74,9 +74,19 @@ async def until_settled(pilot: Pilot[None], tries: int = 40) -> None:
     """Wait until the activity follower has nothing left in flight (the fake's clock
     must have been advanced past the items' finish)."""
     app = cast(WpeApp, pilot.app)
+    activity = app.session.activity
     for _ in range(tries):
-        if not app.activity.in_flight():
+        if not activity.in_flight():
             break
         await pilot.pause(0.1)
-    assert not app.activity.in_flight(), [op.key for op in app.activity.in_flight()]
+    assert not activity.in_flight(), [op.key for op in activity.in_flight()]
     await settle(pilot)
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 8.0) -> None:
+    """Wait (in the app's time) until `condition` holds; fail if it never does."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition(), "it did not happen in time"

@@ -17,7 +17,7 @@ from wpe_tui.modals.confirm import TypedConfirmModal
 from wpe_tui.modals.deployment import NewDeploymentModal
 from wpe_tui.modals.form import FormModal
 from wpe_tui.screens.help import HelpScreen
-from wpe_tui.screens.item_detail import DeploymentDetailScreen
+from wpe_tui.screens.item_detail import ItemDetailScreen
 from wpe_tui.screens.site_list import SiteListScreen
 
 
@@ -52,7 +52,7 @@ async def test_new_backup_shows_at_once_and_completes_live(
         await settle(pilot)
         row = next(r for r in screen.backups.loaded_rows() if r.key == top.key)
         assert row.data.status == "completed"
-        assert any(top.key in n.message and "completed" in n.message for n in app._notifications)
+        assert any(top.key in n.message and "completed" in n.message for n in app.notices)
 
 
 async def test_new_database_backup_from_the_backups_tab(
@@ -91,7 +91,7 @@ async def test_delete_backup_after_confirmation(
         await pilot.pause(1.2)
         await settle(pilot)
         assert key not in [r.key for r in screen.backups.loaded_rows()]
-        assert any(key in n.message and "deleted" in n.message for n in app._notifications)
+        assert any(key in n.message and "deleted" in n.message for n in app.notices)
 
 
 # -- deployments ---------------------------------------------------------------
@@ -125,11 +125,11 @@ async def test_new_git_deployment_and_follow_its_log(
         await pilot.press("enter")
         await settle(pilot)
         detail = app.screen
-        assert isinstance(detail, DeploymentDetailScreen) and detail.deployment.id == top.key
+        assert isinstance(detail, ItemDetailScreen) and detail.item.id == top.key
         clock.advance(60)
         await pilot.pause(1.2)
         await settle(pilot)
-        assert detail.deployment.status in ("completed", "failed")
+        assert detail.item.status in ("completed", "failed")
 
 
 async def test_zip_deployment_body(make_app: AppFactory, fake: Starlette) -> None:
@@ -183,7 +183,7 @@ async def test_new_site_body_and_api_validation_beside_the_field(
             "environment": "production",
             "php_version": "8.2",
         }
-        assert any(o.kind == "site" and o.mine for o in app.activity.entries())
+        assert any(o.kind == "site" and o.mine for o in app.session.activity.entries())
 
 
 async def test_edit_sends_only_what_changed(make_app: AppFactory, fake: Starlette) -> None:
@@ -258,7 +258,7 @@ async def test_read_only_refuses_on_the_site_list(
         await pilot.press(key)
         await settle(pilot)
         assert app.screen is screen, "no modal opens"
-        assert any("Read-only" in n.message for n in app._notifications)
+        assert any("Read-only" in n.message for n in app.notices)
         assert writes(fake) == []
 
 
@@ -272,7 +272,7 @@ async def test_read_only_refuses_inside_a_site(
         await pilot.press("2", "j", key)
         await settle(pilot)
         assert app.screen is screen
-        assert any("Read-only" in n.message for n in app._notifications)
+        assert any("Read-only" in n.message for n in app.notices)
         assert writes(fake) == []
 
 

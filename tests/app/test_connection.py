@@ -67,16 +67,16 @@ async def test_offline_at_start_recovers_without_restart(fake: Starlette, tmp_pa
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SiteListScreen)
-        assert app.offline and banner_shown(app)
+        assert app.session.connection.offline and banner_shown(app)
         table = app.screen.query_one("#sites", PagedTable)
         assert table.total is None
         await wait_for(pilot, lambda: cable.refused >= 4)  # it keeps trying in the background
         cable.down = False
-        await wait_for(pilot, lambda: not app.offline)
+        await wait_for(pilot, lambda: not app.session.connection.offline)
         await settle(pilot)
         assert not banner_shown(app)
         assert table.total == 120 and table.loaded_count == 50
-        assert any("Back online" in n.message for n in app._notifications)
+        assert any("Back online" in n.message for n in app.notices)
 
 
 async def test_offline_mid_session_keeps_what_is_loaded(fake: Starlette, tmp_path: Path) -> None:
@@ -89,13 +89,13 @@ async def test_offline_mid_session_keeps_what_is_loaded(fake: Starlette, tmp_pat
         cable.down = True
         await pilot.press("end")  # page 3 cannot come
         await settle(pilot)
-        assert app.offline and banner_shown(app)
-        assert any("could not reach" in n.message for n in app._notifications)
+        assert app.session.connection.offline and banner_shown(app)
+        assert any("could not reach" in n.message for n in app.notices)
         await pilot.press("home", "down", "down")  # the loaded rows stay browsable
         assert table.cursor == 2 and table.current_row is not None
         assert [r.key for r in table.loaded_rows()][:50] == first
         cable.down = False
-        await wait_for(pilot, lambda: not app.offline)
+        await wait_for(pilot, lambda: not app.session.connection.offline)
         await settle(pilot)
         assert not banner_shown(app)
 
@@ -117,7 +117,7 @@ async def test_revoked_key_mid_session_returns_to_the_same_place(
         assert isinstance(screen, SiteDetailScreen)
         assert screen.query_one("#tabs").active == "backups"
         assert screen.backups.cursor == 1
-        assert app.client.listener is not None  # the new client is watched too
+        assert app.session.backend.listener is not None  # the new client is watched too
         saved = app.settings.config_path
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600
         assert "new-key" in saved.read_text()

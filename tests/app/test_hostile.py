@@ -25,10 +25,10 @@ from textual.pilot import Pilot
 from textual.widgets import Log
 
 import wpe_tui.text
-from tests.app.conftest import START, AppFactory, settle
+from tests.app.conftest import START, AppFactory, settle, until
 from wpe_tui.fake import FakeAccount, ManualClock
 from wpe_tui.fake.records import OMIT, BackupRecord, DeploymentRecord
-from wpe_tui.screens.item_detail import BackupDetailScreen, DeploymentDetailScreen
+from wpe_tui.screens.item_detail import ItemDetailScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
 from wpe_tui.screens.site_list import SiteListScreen
 from wpe_tui.widgets import PagedTable
@@ -108,14 +108,14 @@ async def walk(pilot: Pilot[None], site_id: str = SITE) -> Walk:
     seen.screens["backups"] = screen_lines(pilot)
     await pilot.press("enter")
     await settle(pilot)
-    assert isinstance(app.screen, BackupDetailScreen), "the backup did not open"
+    assert isinstance(app.screen, ItemDetailScreen), "the backup did not open"
     seen.screens["backup"] = screen_lines(pilot)
     await pilot.press("escape", "3")
     await settle(pilot)
     seen.screens["deployments"] = screen_lines(pilot)
     await pilot.press("enter")
     await settle(pilot)
-    assert isinstance(app.screen, DeploymentDetailScreen), "the deployment did not open"
+    assert isinstance(app.screen, ItemDetailScreen), "the deployment did not open"
     seen.screens["deployment"] = screen_lines(pilot)
     seen.log = list(app.screen.query_one("#logs", Log).lines)
     await pilot.press("escape", "escape")
@@ -408,7 +408,7 @@ async def test_every_optional_field_null_or_missing_reads_as_a_dash(
     app = make_app(page_size=100)
     async with app.run_test(size=(120, 40)) as pilot:
         seen = await walk(pilot)
-        errors = [n.message for n in app._notifications if n.severity == "error"]
+        errors = [n.message for n in app.notices if n.severity == "error"]
     assert errors == [], "every answer was understood"
     row = next(line for line in seen.screens["filtered list"] if line.startswith("—"))
     assert re.fullmatch(r"—\s+—\s+—\s+—\s+—\s*", row), row
@@ -442,7 +442,7 @@ async def test_null_fields_inside_nested_objects_read_as_dashes(
     app = make_app(page_size=100)
     async with app.run_test(size=(120, 40)) as pilot:
         seen = await walk(pilot)
-        errors = [n.message for n in app._notifications if n.severity == "error"]
+        errors = [n.message for n in app.notices if n.severity == "error"]
     assert errors == [], "every answer was understood"
     overview = seen.screens["overview"]
     assert sum(1 for line in overview if re.fullmatch(r"\s*—\s+—\s*", line)) == 2
@@ -466,7 +466,7 @@ async def test_a_page_without_pagination_still_shows_its_rows(make_app: AppFacto
         text = shown(pilot)
     assert table.row_count == 7
     assert all(f"Site {i}" in text for i in range(7))
-    assert "7 of 7 sites" in text
+    assert "7 sites · 7 loaded" in text
 
 
 # -- unknown statuses -----------------------------------------------------------------
@@ -481,16 +481,21 @@ async def test_unknown_site_status_shows_and_the_live_refresh_keeps_going(
         await settle(pilot)
         row = next(line for line in screen_lines(pilot) if line.startswith("Acme Corp Blog"))
         assert "exploding" in row
-        # Not a status known to be final: it is polled, and polling it breaks nothing.
-        await pilot.pause(1.6)
-        await settle(pilot)
-        polls = [r for r in fake.state.requests if r.path == f"/v1/sites/{SITE}"]
-        assert len(polls) >= 2
+
+        # Not a status known to be final: its page is asked for again, and that breaks
+        # nothing.
+        def polls() -> int:
+            return sum(1 for r in fake.state.requests if r.path == "/v1/sites")
+
+        await until(pilot, lambda: polls() >= 3)
         account.update_site(SITE, status="active")
-        await pilot.pause(1.2)
-        await settle(pilot)
-        row = next(line for line in screen_lines(pilot) if line.startswith("Acme Corp Blog"))
-        assert "active" in row and "exploding" not in row
+        await until(
+            pilot,
+            lambda: any(
+                line.startswith("Acme Corp Blog") and "active" in line
+                for line in screen_lines(pilot)
+            ),
+        )
         assert app.is_running
 
 
@@ -644,7 +649,7 @@ async def shows_each_once(pilot: Pilot[None], expected: list[dict[str, Any]]) ->
     assert names == [s["name"] for s in expected], "drawn once each, in order"
     assert not any("loading" in line or "could not load" in line for line in lines)
     count = len(expected)
-    assert f"{count} of {count} sites" in lines[0]
+    assert f"{count} sites · {count} loaded" in lines[0]
     return table
 
 

@@ -7,7 +7,7 @@ from typing import Any, cast
 from starlette.applications import Starlette
 from textual.widgets import Button
 
-from tests.app.conftest import AppFactory, settle
+from tests.app.conftest import AppFactory, settle, until
 from tests.app.test_site_detail import open_site
 from wpe_tui.api import Backup
 from wpe_tui.app import WpeApp
@@ -58,18 +58,17 @@ async def test_quick_restore_into_staging_sends_the_spec_body(
             "contents": {"database": True, "files": True, "plugins": False, "themes": False},
         }
         # It is followed in the activity panel, and its end is announced.
-        ops = [o for o in app.activity.entries() if o.kind == "restore"]
+        ops = [o for o in app.session.activity.entries() if o.kind == "restore"]
         assert len(ops) == 1 and ops[0].mine and ops[0].status == "in_progress"
         op = ops[0]
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, ActivityScreen)
-        assert op.key in app.screen.table.rows
+        assert f"op:{op.key}" in app.screen.table.rows
         clock.advance(60)  # the fake's restores take 15-30 s
         await pilot.press("r")
-        await settle(pilot)
-        assert op.status == "completed"
-        assert any("completed" in n.message and op.item_id in n.message for n in app._notifications)
+        await until(pilot, lambda: op.status == "completed")
+        assert any("completed" in n.message and op.item_id in n.message for n in app.notices)
         assert len(writes(fake)) == 1
 
 

@@ -26,7 +26,7 @@ def guarded(account: FakeAccount) -> Starlette:
 
 
 def first_run_app(api: Starlette, tmp_path: Path) -> WpeApp:
-    def make_client(key: str, url: str) -> WpeClient:
+    def make_client(key: str, url: str, user: str | None = None) -> WpeClient:
         return WpeClient(key, url, transport=httpx.ASGITransport(app=api))
 
     settings = Settings(
@@ -37,7 +37,7 @@ def first_run_app(api: Starlette, tmp_path: Path) -> WpeApp:
         ui=UiPrefs(),
         config_path=tmp_path / "wpe-tui" / "config.toml",
     )
-    return WpeApp(settings, None, make_client=make_client)
+    return WpeApp(settings, None, make_backend=make_client)
 
 
 async def test_wrong_key_is_refused_in_a_sentence(guarded: Starlette, tmp_path: Path) -> None:
@@ -90,7 +90,7 @@ async def test_refused_key_opens_the_key_screen_then_the_list_again(
 ) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
 
-    def make_client(key: str, url: str) -> WpeClient:
+    def make_client(key: str, url: str, user: str | None = None) -> WpeClient:
         return WpeClient(key, url, transport=httpx.ASGITransport(app=guarded))
 
     settings = Settings(
@@ -101,7 +101,7 @@ async def test_refused_key_opens_the_key_screen_then_the_list_again(
         ui=UiPrefs(),
         config_path=tmp_path / "wpe-tui" / "config.toml",
     )
-    app = WpeApp(settings, make_client("expired-key", BASE_URL), make_client=make_client)
+    app = WpeApp(settings, make_client("expired-key", BASE_URL), make_backend=make_client)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SetupScreen)

@@ -7,7 +7,7 @@ from textual.widgets import Log, Static, TabbedContent
 
 from tests.app.conftest import AppFactory, settle, until_settled
 from wpe_tui.fake import FakeAccount, ManualClock
-from wpe_tui.screens.item_detail import BackupDetailScreen, DeploymentDetailScreen
+from wpe_tui.screens.item_detail import ItemDetailScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
 from wpe_tui.widgets import DiskUsageBar, PagedTable
 
@@ -92,12 +92,12 @@ async def test_backup_detail_shows_contents_and_y_copies_download_url(
         await pilot.press("2", "down", "enter")
         await settle(pilot)
         detail = app.screen
-        assert isinstance(detail, BackupDetailScreen)
+        assert isinstance(detail, ItemDetailScreen) and detail.kind.name == "backup"
         facts = str(detail.query_one("#item-facts", Static).render())
-        assert detail.backup.contents is not None
-        assert detail.backup.download_url
+        assert detail.item.contents is not None
+        assert detail.item.download_url
         await pilot.press("y")
-        assert app.clipboard == detail.backup.download_url
+        assert app.clipboard == detail.item.download_url
         assert facts  # the facts were drawn
         await pilot.press("escape")
         await pilot.pause()
@@ -113,16 +113,16 @@ async def test_deployment_log_follows_until_done(
         await pilot.press("3", "enter")  # the newest deployment of site_10001 is running
         await settle(pilot)
         detail = app.screen
-        assert isinstance(detail, DeploymentDetailScreen)
-        assert detail.deployment.status == "in_progress"
+        assert isinstance(detail, ItemDetailScreen) and detail.kind.name == "deployment"
+        assert detail.item.status == "in_progress"
         log = detail.query_one("#logs", Log)
         lines_before = log.line_count
         clock.advance(120)  # the fake's deployment finishes within 90 s
         await pilot.pause(1.2)  # refresh interval is 0.5 s in tests
         await settle(pilot)
-        assert detail.deployment.status in ("completed", "failed")
+        assert detail.item.status in ("completed", "failed")
         assert log.line_count > lines_before
-        assert any(detail.deployment.status in n.message for n in app._notifications)
+        assert any(detail.item.status in n.message for n in app.notices)
         # Done: once the activity follower has seen the rest settle (a site seen
         # provisioning on the list), polling stops and the app goes quiet.
         await until_settled(pilot)
@@ -154,7 +154,7 @@ async def test_in_progress_backup_updates_in_place_then_polling_stops(
         row = next(r for r in backups.loaded_rows() if r.key == running[0].key)
         assert row.data.status == "completed"
         assert backups.current_row.key == cursor_key  # type: ignore[union-attr]
-        assert any("completed" in n.message for n in app._notifications)
+        assert any("completed" in n.message for n in app.notices)
         await until_settled(pilot)  # also a site seen provisioning on the list
         count = len(fake.state.requests)
         await pilot.pause(1.5)
@@ -164,17 +164,16 @@ async def test_in_progress_backup_updates_in_place_then_polling_stops(
 async def test_polling_pauses_while_screen_hidden(make_app: AppFactory, fake: Starlette) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_site(pilot)  # site_10001 has a running deployment
-        assert screen.rows_in_flight()
+        await open_site(pilot)  # site_10001 has a running deployment
+        await pilot.press("3")
+        await pilot.pause(0.6)
+        assert app.session.follower.targets, "the running deployment in view is followed"
         await pilot.press("question_mark")  # help covers the screen
         await pilot.pause()
         count = len(fake.state.requests)
         await pilot.pause(1.5)  # three refresh intervals in tests
-        # The screen stops polling its tables; only the activity follower asks, at half
-        # the rate, for each item in flight (this one, and a site seen provisioning).
-        made = fake.state.requests[count:]
-        assert len(made) <= 2 * len(app.activity.in_flight())
-        assert all(r.method == "GET" and not r.query for r in made)  # no list pages
+        # Nothing the user started is in flight: a covered screen asks for nothing.
+        assert fake.state.requests[count:] == []
 
 
 async def test_site_that_is_gone_says_so(

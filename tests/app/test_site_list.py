@@ -29,7 +29,7 @@ async def test_first_page_shows_with_counts(make_app: AppFactory, fake: Starlett
         table = app.screen.query_one("#sites", PagedTable)
         assert isinstance(app.screen, SiteListScreen)
         assert table.total == 120
-        assert "50 of 120 sites" in title(app)
+        assert "120 sites · 50 loaded" in title(app)
         first = table.current_row
         assert first is not None and first.data.name == "Acme Corp Blog"
         # Only the pages on screen were asked for.
@@ -97,17 +97,21 @@ async def test_filter_finds_sites_not_loaded_yet(make_app: AppFactory, fake: Sta
     app = make_app(page_size=10)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        shown = [q["page"] for q in site_requests(fake)]
         await pilot.press("slash", "A", "c", "M", "e")
         await settle(pilot, rounds=8)
         table = app.screen.query_one("#sites", PagedTable)
         names = [row.data.name for row in (table.row_at(i) for i in range(table.row_count))]
         assert len(names) == 5
         assert all("acme" in name.lower() for name in names)
-        assert len(site_requests(fake)) == 12, "the rest of the pages were fetched to search"
+        sweep = [q["page"] for q in site_requests(fake) if q["per_page"] == "100"]
+        assert sweep == ["1", "2"], "the rest was searched with the largest pages allowed"
+        on_screen = [q["page"] for q in site_requests(fake) if q["per_page"] == "10"]
+        assert on_screen == shown, "no page of the table was asked for again"
         assert "5 matches of 120 sites" in title(app)
         await pilot.press("escape")
         await pilot.pause()
-        assert table.filter_text is None
+        assert not table.showing_matches
         assert table.row_count == 120
 
 
@@ -173,7 +177,7 @@ async def test_server_error_is_shown_and_r_retries(make_app: AppFactory, fake: S
         await settle(pilot)
         table = app.screen.query_one("#sites", PagedTable)
         assert table.total is None
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in app.notices]
         assert any("500" in m and "r to retry" in m for m in messages)
         fake.state.faults.clear()
         await pilot.press("r")

@@ -23,7 +23,7 @@ from wpe_tui.api import WpeClient
 from wpe_tui.app import WpeApp
 from wpe_tui.config import Settings, UiPrefs
 from wpe_tui.fake import ManualClock
-from wpe_tui.screens.item_detail import DeploymentDetailScreen
+from wpe_tui.screens.item_detail import ItemDetailScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
 from wpe_tui.screens.site_list import SiteListScreen
 from wpe_tui.widgets import PagedTable
@@ -91,7 +91,7 @@ def test_site_list_filter(
     async def run_before(pilot: Pilot[None]) -> None:
         await keys("slash", "a", "c", "m", "e")(pilot)
         table = sites_loaded(pilot)
-        assert table.filter_text == "acme"
+        assert table.showing_matches
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
 
@@ -122,12 +122,12 @@ def test_deployment_detail(
     async def run_before(pilot: Pilot[None]) -> None:
         await keys("enter", "3", "enter")(pilot)
         screen = pilot.app.screen
-        assert isinstance(screen, DeploymentDetailScreen)
-        assert screen.deployment.status == "in_progress"
+        assert isinstance(screen, ItemDetailScreen)
+        assert screen.item.status == "in_progress"
         # Let it finish, so the log is complete and the picture does not depend on timing.
         clock.advance(120)
         await keys("r")(pilot)
-        assert screen.deployment.status in ("completed", "failed")
+        assert screen.item.status in ("completed", "failed")
         await until_settled(pilot)  # a site seen provisioning finishes too, with a toast
         pilot.app.clear_notifications()
         # The log follows its end; settle the scroll so the picture does not race it.
@@ -144,7 +144,7 @@ def test_help(snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_setup(snap_compare: SnapCompare, fake: Starlette, size: tuple[int, int]) -> None:
-    def make_client(api_key: str, base_url: str) -> WpeClient:
+    def make_client(api_key: str, base_url: str, user: str | None = None) -> WpeClient:
         return WpeClient(api_key, base_url, transport=httpx.ASGITransport(app=fake))
 
     settings = Settings(
@@ -155,7 +155,7 @@ def test_setup(snap_compare: SnapCompare, fake: Starlette, size: tuple[int, int]
         ui=UiPrefs(refresh_interval=0.5),
         config_path=SETUP_CONFIG_PATH,
     )
-    app = WpeApp(settings, None, make_client=make_client)
+    app = WpeApp(settings, None, make_backend=make_client)
     assert snap_compare(app, terminal_size=size, run_before=keys())
 
 

@@ -8,6 +8,7 @@ API key, retries reads (honouring Retry-After) and never repeats a write.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -540,44 +541,44 @@ async def test_the_servers_body_errors_reach_the_caller(client: WpeClient, fake:
     assert len(fake.requests) == 1
 
 
-async def test_retry_after_is_honoured_then_the_read_succeeds(
+async def test_a_429_is_raised_at_once_with_its_retry_after(
     client: WpeClient, fake: Fake, sleeps: RecordingSleep
 ) -> None:
-    fake.faults.rate_limit_next(1, retry_after=2)
-
-    page = await client.list_sites()
-
-    assert sleeps.delays == [2.0]
-    assert len(page.results) == 10
-    assert [r.status for r in fake.requests] == [429, 200]
-
-
-async def test_rate_limit_that_persists_is_a_rate_limit_error(
-    client: WpeClient, fake: Fake, sleeps: RecordingSleep
-) -> None:
-    fake.faults.rate_limit_next(10, retry_after=3)
+    fake.faults.rate_limit_next(1, retry_after=3)
 
     with pytest.raises(RateLimitError) as caught:
         await client.get_site(SITE)
 
+    # The scheduler, not the client, waits it out (and holds background work meanwhile).
     assert caught.value.status == 429
     assert caught.value.retry_after == 3.0
-    assert sleeps.delays == [3.0, 3.0, 3.0]
-    assert len(fake.requests) == 4  # the first try and three retries
-
-
-async def test_a_retry_after_too_long_to_wait_is_reported_at_once(
-    fake: Fake, sleeps: RecordingSleep
-) -> None:
-    fake.faults.rate_limit_next(1, retry_after=600)
-
-    async with WpeClient(API_KEY, fake.base_url, sleep=sleeps, max_retry_after=30) as wpe:
-        with pytest.raises(RateLimitError) as caught:
-            await wpe.list_sites()
-
-    assert caught.value.retry_after == 600.0
     assert sleeps.delays == []
     assert len(fake.requests) == 1
+
+
+async def test_the_scheduler_honours_retry_after_then_the_read_succeeds(
+    client: WpeClient, fake: Fake
+) -> None:
+    from wpe_tui.core.clock import ManualClock, settle
+    from wpe_tui.core.scheduler import Scheduler
+
+    clock = ManualClock()
+    scheduler = Scheduler(clock=clock)
+    fake.faults.rate_limit_next(1, retry_after=2)
+
+    read = asyncio.ensure_future(scheduler.read(client.list_sites))
+    for _ in range(50):  # the 429 comes back over loopback
+        await asyncio.sleep(0.01)
+        if scheduler.paused_for:
+            break
+    assert scheduler.paused_for == pytest.approx(2.0)
+    await clock.advance(1.9)
+    assert [r.status for r in fake.requests] == [429]
+    await clock.advance(0.2)
+    page = await read
+    await settle()
+    assert len(page.results) == 10
+    assert [r.status for r in fake.requests] == [429, 200]
 
 
 async def test_a_server_error_then_success_returns_the_data(

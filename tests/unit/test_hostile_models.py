@@ -23,7 +23,10 @@ from wpe_tui.api import Backup, Deployment, Page, Site, is_final
 from wpe_tui.fake import FakeAccount
 from wpe_tui.fake.account import ListParams
 from wpe_tui.fake.records import OMIT
-from wpe_tui.screens.rows import backup_row, deployment_row, site_row, status_text
+from wpe_tui.kinds.backup import backup_row
+from wpe_tui.kinds.cells import status_text
+from wpe_tui.kinds.deployment import deployment_row
+from wpe_tui.kinds.site import site_row
 from wpe_tui.text import MAX_CHARS, clean, dash
 
 FIXTURES = Path(__file__).parent / "fixtures"

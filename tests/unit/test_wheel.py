@@ -42,11 +42,11 @@ for name in STYLE_FILES:
     assert (package / "styles" / name).is_file(), f"styles/{name} missing from the wheel"
 
 from wpe_tui.config import load_config, resolve_settings
-from wpe_tui.launch import demo_client
+from wpe_tui.launch import demo_backend
 from wpe_tui.widgets import PagedTable
 
 settings = resolve_settings(load_config(config_file), env={}, config_path=config_file)
-app = WpeApp(settings, demo_client(), demo=True)
+app = WpeApp(settings, demo_backend(), demo=True)
 
 
 async def main() -> int:

@@ -6,7 +6,9 @@ import asyncio
 import ipaddress
 import json
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import quote, urlsplit
@@ -42,6 +44,7 @@ from wpe_tui.api.models import (
     Restore,
     Site,
 )
+from wpe_tui.api.request_log import RequestLog
 
 DEFAULT_BASE_URL = "https://wpengineapi.com/v1"
 CUSTOMER_API = CUSTOMER_CAPABILITIES.name
@@ -90,9 +93,10 @@ def _without_none(**fields: Any) -> dict[str, Any]:
 class WpeClient:
     """An async context manager over one `httpx.AsyncClient`.
 
-    GETs are retried on 429, 5xx and network errors with capped exponential
-    backoff and full jitter, honouring Retry-After. POST, PUT and DELETE are
-    sent exactly once: a restore must never run twice because a reply was lost.
+    GETs are retried on 5xx and network errors with capped exponential backoff and
+    jitter. A 429 is raised at once with its Retry-After: the app's scheduler waits
+    it out and holds background work meanwhile. POST, PUT and DELETE are sent
+    exactly once: a restore must never run twice because a reply was lost.
     """
 
     def __init__(
@@ -106,8 +110,8 @@ class WpeClient:
         max_retries: int = 3,
         backoff_base: float = 0.5,
         backoff_cap: float = 8.0,
-        max_retry_after: float = 30.0,
         sleep: Sleep = asyncio.sleep,
+        request_log: RequestLog | None = None,
     ) -> None:
         key = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
         if not key or not key.strip():
@@ -116,10 +120,10 @@ class WpeClient:
         self._max_retries = max_retries
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
-        self._max_retry_after = max_retry_after
         self._sleep = sleep
         self._random = random.Random()  # jitter only; no security meaning
         self.requests_sent = 0
+        self.request_log = request_log
         # Told "online", "offline" (no answer after the retries) and "unauthorized"
         # (a 401), so an app can show a banner or ask for a new key wherever it is.
         self.listener: Callable[[str], None] | None = None
@@ -415,12 +419,14 @@ class WpeClient:
         while True:
             try:
                 return await self._send("GET", path, params=params)
-            except (RateLimitError, ServerError, NetworkError) as error:
-                delay = self._backoff(attempt, error) if attempt < self._max_retries else None
-                if delay is None:
+            except (ServerError, NetworkError) as error:
+                # A 429 is not retried here: the app's scheduler honours its Retry-After
+                # in one place, and pauses background work meanwhile.
+                if attempt >= self._max_retries:
                     if isinstance(error, NetworkError):
                         self._tell("offline")
                     raise
+                delay = self._backoff(attempt)
                 attempt += 1
                 await self._sleep(delay)
 
@@ -436,11 +442,7 @@ class WpeClient:
         if self.listener is not None:
             self.listener(event)
 
-    def _backoff(self, attempt: int, error: ApiError) -> float | None:
-        if isinstance(error, RateLimitError) and error.retry_after is not None:
-            if error.retry_after > self._max_retry_after:
-                return None  # longer than a person should wait without being told
-            return error.retry_after
+    def _backoff(self, attempt: int) -> float:
         ceiling = min(self._backoff_cap, self._backoff_base * 2**attempt)
         return self._random.uniform(ceiling / 2, ceiling)
 
@@ -454,15 +456,24 @@ class WpeClient:
     ) -> Any:
         label = f"{method} /{path}"
         self.requests_sent += 1
+        request = self._http.build_request(
+            method, path, params=params, json=json_body if json_body is not None else None
+        )
+        started, clock = datetime.now(UTC), time.perf_counter()
+        status: int | None = None
         try:
-            response = await self._http.request(
-                method, path, params=params, json=json_body if json_body is not None else None
-            )
+            response = await self._http.send(request)
+            status = response.status_code
         except httpx.TimeoutException:
             raise NetworkError(f"{label}: the API did not answer in time") from None
         except httpx.TransportError as error:
             reason = type(error).__name__
             raise NetworkError(f"{label}: could not reach {self.base_url} ({reason})") from None
+        finally:
+            if self.request_log is not None:
+                target = request.url.raw_path.decode("ascii", "replace")
+                ms = (time.perf_counter() - clock) * 1000
+                self.request_log.write(method, target, status, started, ms)
         self._tell("online")  # any answer at all means the network is back
         if response.status_code == 401:
             self._tell("unauthorized")

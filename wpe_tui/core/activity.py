@@ -240,8 +240,11 @@ class Activity:
         item = change.item
         if not kind.in_flight(item):
             sighting = self._sightings.get(key)
-            if sighting is not None:
+            if sighting is not None and sighting.status != kind.status(item):
+                was_in_flight = sighting.status not in kind.final_statuses
                 sighting.status = kind.status(item)
+                if was_in_flight and key not in self._mine():
+                    self._announce_sighting(sighting)
             return
         self._sightings[key] = Sighting(
             kind=change.kind,
@@ -257,9 +260,30 @@ class Activity:
         while len(self._sightings) > MAX_SIGHTINGS:
             self._sightings.popitem(last=False)
 
+    def _mine(self) -> set[Key]:
+        return {(op.kind, op.item_id) for op in self._ops.values()}
+
+    def _announce_sighting(self, sighting: Sighting) -> None:
+        """An item seen in flight was seen finished (it was in view): say so once."""
+        if self.on_finished is None:
+            return
+        site = self.store.get("site", sighting.site_id)
+        seen = Operation(
+            action=sighting.kind,
+            kind=sighting.kind,
+            item_id=sighting.item_id,
+            site_id=sighting.site_id,
+            site_name=clean(getattr(site, "name", "") or ""),
+            status=sighting.status,
+            started_at=sighting.started_at or sighting.seen_at,
+            finished_at=self.now(),
+            mine=False,
+        )
+        self.on_finished(seen)
+
     def sightings(self) -> list[Sighting]:
         """Items seen in flight that no operation of this run covers, newest first."""
-        mine = {(op.kind, op.item_id) for op in self._ops.values()}
+        mine = self._mine()
         return [s for key, s in reversed(self._sightings.items()) if key not in mine]
 
     def _tell(self) -> None:

@@ -22,6 +22,7 @@ from wpe_tui.core.kinds import Ref
 from wpe_tui.core.registry import kind as kind_of
 from wpe_tui.core.scheduler import Priority, Scheduler
 from wpe_tui.core.store import Store
+from wpe_tui.core.sweep import Sweeps
 
 T = TypeVar("T")
 
@@ -37,10 +38,16 @@ def wall_clock() -> datetime:
 class Connection:
     """Whether the API answers, and since when it does not: the offline banner."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
         self.offline = False
         self.next_try: float | None = None  # monotonic time of the next reconnect try
         self.listeners: list[Callable[[str], None]] = []
+
+    def seconds_to_next_try(self) -> float | None:
+        if self.next_try is None:
+            return None
+        return max(0.0, self.next_try - self.clock.now())
 
     def tell(self, event: str) -> None:
         for listener in list(self.listeners):
@@ -80,7 +87,8 @@ class Session:
         self.activity = Activity(
             self.store, wall=wall, follow=self._follow_operations, sleep=self.clock.sleep
         )
-        self.connection = Connection()
+        self.connection = Connection(self.clock)
+        self.sweeps = Sweeps()
         # Set by the app: where an unexpected error goes (the crash screen).
         self.on_error: Callable[[BaseException], None] | None = None
         self._reconnect: asyncio.Task[None] | None = None
@@ -204,6 +212,7 @@ class Session:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reconnect
         await self.follower.aclose()
+        await self.sweeps.aclose()
         await self.activity.aclose()
         await self.scheduler.aclose()
         await self.backend.aclose()

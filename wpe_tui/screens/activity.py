@@ -1,59 +1,86 @@
-"""`ActivityScreen` (`a`): everything started in this run and everything seen in flight."""
+"""`ActivityScreen` (`a`): the operations of this run, the items in view in flight, and
+what was seen in flight elsewhere (not followed). Newest first."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from wpe_tui.activity import BACKUP, DEPLOYMENT, Operation
-from wpe_tui.api import ApiError
-from wpe_tui.screens.rows import duration, status_text
+from wpe_tui.api import ApiError, Site
+from wpe_tui.core.activity import Operation, Sighting
+from wpe_tui.core.kinds import Ref
+from wpe_tui.core.registry import kind
+from wpe_tui.core.session import Session
+from wpe_tui.kinds.cells import duration, status_text
 from wpe_tui.text import clean, clock_time
-
-if TYPE_CHECKING:
-    from wpe_tui.app import WpeApp
 
 # Fixed widths keep the panel readable at 80 columns; the selected row's details
 # (what was restored where, the deployment's source) show in full under the table.
 COLUMNS = {"What": 22, "Site": 11, "Status": 12, "Elapsed": 7, "Done by": 10}
 
 
-def _elapsed(op: Operation, now: datetime) -> str:
-    end = op.finished_at or now
-    return duration(max(end - op.started_at, timedelta(0)))
+@dataclass
+class Line:
+    """One row of the panel, whatever it comes from."""
+
+    key: str
+    title: str
+    site_id: str
+    site_name: str
+    status: str
+    started_at: datetime | None
+    eta: datetime | None
+    finished_at: datetime | None
+    note: str  # under the table when selected
+    mine: bool
+    ref: Ref | None
+    op: Operation | None = None
 
 
-def _eta(op: Operation, now: datetime) -> str:
-    if op.done:
-        return "done " + clock_time(op.finished_at)
-    if op.eta is None:
+def _elapsed(line: Line, now: datetime) -> str:
+    if line.started_at is None:
         return "—"
-    left = op.eta - now
-    if left.total_seconds() <= 0:
+    end = line.finished_at or now
+    return duration(max(end - line.started_at, timedelta(0)))
+
+
+def _eta(line: Line, now: datetime) -> str:
+    if line.finished_at is not None:
+        return "done " + clock_time(line.finished_at)
+    if line.eta is None:
+        return "—"
+    if (line.eta - now).total_seconds() <= 0:
         return "any moment"
-    return f"in {duration(left)}"
+    return f"in {duration(line.eta - now)}"
 
 
 class ActivityScreen(ModalScreen[None]):
-    """Refreshes itself every second while open; `enter` opens the item."""
+    """Redraws when the activity changes and every second for the clocks."""
 
     HELP_TITLE = "the activity panel"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open"),
         Binding("r", "refresh", "Refresh"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
         Binding("escape,q,a", "close", "Close"),
     ]
 
-    @property
-    def wpe(self) -> WpeApp:
-        return cast("WpeApp", self.app)
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.lines: dict[str, Line] = {}
+        self._order: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="activity-box"):
@@ -71,29 +98,110 @@ class ActivityScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         for label, width in COLUMNS.items():
             self.table.add_column(label, key=label, width=width)
+        self.session.activity.on_change = self.show
         self.show()
         self.table.focus()
         self.set_interval(1.0, self.show)
 
+    def on_unmount(self) -> None:
+        if self.session.activity.on_change == self.show:
+            self.session.activity.on_change = None
+
+    # -- what it lists ------------------------------------------------------------
+
+    def _lines(self) -> list[Line]:
+        activity, store = self.session.activity, self.session.store
+        lines = [self._op_line(op) for op in activity.entries()]
+        mine = {(op.kind, op.item_id) for op in activity.entries()}
+        in_view = self.session.follower.covered() - mine
+        for sighting in activity.sightings():
+            key = (sighting.kind, sighting.item_id)
+            followed = key in in_view
+            item = store.get(*key)
+            lines.append(self._seen_line(sighting, item, followed))
+        lines.sort(key=lambda line: line.started_at or datetime.min.astimezone(), reverse=True)
+        return lines
+
+    def _site_name(self, site_id: str) -> str:
+        site = self.session.store.get("site", site_id)
+        return clean(site.name) if isinstance(site, Site) else ""
+
+    def _op_line(self, op: Operation) -> Line:
+        note = op.detail
+        if op.estimated_only:
+            note += " · the API gives no status for this: estimate only"
+        if not op.followable and not op.done:
+            note += " · the API cannot report on it: WP Engine emails when it is done"
+        return Line(
+            key=f"op:{op.key}",
+            title=op.title(),
+            site_id=op.site_id,
+            site_name=op.site_name,
+            status=op.status + (" (estimated)" if op.estimated_only and not op.done else ""),
+            started_at=op.started_at,
+            eta=op.eta,
+            finished_at=op.finished_at,
+            note=note,
+            mine=True,
+            ref=op.ref,
+            op=op,
+        )
+
+    def _seen_line(self, sighting: Sighting, item: Any, followed: bool) -> Line:
+        core = kind(sighting.kind)
+        status = core.status(item) if item is not None else sighting.status
+        if followed:
+            note = "in view, followed live"
+        elif item is not None and not core.in_flight(item):
+            note = f"seen {status.replace('_', ' ')} at {clock_time(sighting.seen_at)}"
+        else:
+            note = f"last seen in progress {clock_time(sighting.seen_at)}, not followed"
+        return Line(
+            key=f"seen:{sighting.kind}:{sighting.item_id}",
+            title=f"{core.title} {clean(sighting.title)}",
+            site_id=sighting.site_id,
+            site_name=self._site_name(sighting.site_id),
+            status=status,
+            started_at=sighting.started_at,
+            eta=sighting.eta,
+            finished_at=None,
+            note=note,
+            mine=False,
+            ref=Ref(sighting.kind, sighting.item_id, sighting.site_id),
+        )
+
+    # -- drawing ----------------------------------------------------------------
+
     def show(self) -> None:
-        """Add the new operations, update the others in place."""
-        activity = self.wpe.activity
-        now = activity.now()
+        """Add the new lines, update the others in place, newest first."""
+        if not self.is_attached:
+            return
+        now = self.session.activity.now()
         table = self.table
-        entries = sorted(activity.entries(), key=lambda op: op.started_at)
-        for op in entries:
-            cells = self._cells(op, now)
-            if op.key in table.rows:
-                for column, value in zip(COLUMNS, cells, strict=True):
-                    table.update_cell(op.key, column, value)
-            else:
-                table.add_row(*cells, key=op.key)
+        lines = self._lines()
+        order = [line.key for line in lines]
+        self.lines = {line.key: line for line in lines}
+        if order != self._order:
+            current = self._current()
+            table.clear()
+            for line in lines:
+                table.add_row(*self._cells(line, now), key=line.key)
+            if current is not None and current.key in self.lines:
+                table.move_cursor(row=order.index(current.key))
+            self._order = order
+        else:
+            for line in lines:
+                for column, value in zip(COLUMNS, self._cells(line, now), strict=True):
+                    table.update_cell(line.key, column, value)
         self._show_detail()
-        running = len(activity.in_flight())
+        running = len(self.session.activity.in_flight())
         title = Text("Activity", style="bold")
-        title.append(f"  {running} in progress · {len(entries)} in this session", style="dim")
+        title.append(f"  {running} in progress · {len(lines)} listed", style="dim")
+        paused = self.session.scheduler.paused_for
+        if paused:
+            title.append(f" · rate limited — resuming in {paused:.0f} s", style="bold")
         self.query_one("#activity-title", Static).update(title)
-        if not entries:
+        if not lines:
             self.query_one("#activity-keys", Static).update(
                 Text(
                     "Nothing yet: restores, backups, deployments and site changes "
@@ -102,86 +210,92 @@ class ActivityScreen(ModalScreen[None]):
                 )
             )
 
-    def _cells(self, op: Operation, now: datetime) -> list[str | Text]:
-        what = Text(op.title(), style="bold" if op.mine else "", overflow="ellipsis")
-        status = status_text(op.status)
-        if op.estimated_only and not op.done:
-            status.append(" (estimated)", style="dim")
-        site = Text(clean(op.site_name) or op.site_id)
-        return [what, site, status, _elapsed(op, now), _eta(op, now)]
+    def _cells(self, line: Line, now: datetime) -> list[str | Text]:
+        what = Text(line.title, style="bold" if line.mine else "", overflow="ellipsis")
+        status = status_text(line.status.split(" (")[0])
+        if "(" in line.status:
+            status.append(" (" + line.status.split(" (", 1)[1], style="dim")
+        site = Text(clean(line.site_name) or clean(line.site_id))
+        return [what, site, status, _elapsed(line, now), _eta(line, now)]
 
     def on_data_table_row_highlighted(self) -> None:
         self._show_detail()
 
     def _show_detail(self) -> None:
-        op = self._current()
+        line = self._current()
         detail = Text()
-        if op is not None:
-            detail.append(op.title(), style="bold")
-            detail.append(f" of {clean(op.site_name) or op.site_id}")
-            if op.detail:
-                detail.append(f": {clean(op.detail)}")
-            detail.append(f"\nstarted {clock_time(op.started_at)}", style="dim")
-            if op.eta is not None:
-                detail.append(f" · estimated done {clock_time(op.eta)}", style="dim")
-            if op.estimated_only:
-                detail.append(" · the API gives no status for this: estimate only", style="dim")
-            if not op.mine:
-                detail.append(" · seen in progress, not started here", style="dim")
+        if line is not None:
+            detail.append(line.title, style="bold")
+            detail.append(f" of {clean(line.site_name) or clean(line.site_id)}")
+            if line.note:
+                detail.append(f": {clean(line.note)}")
+            if line.started_at is not None:
+                detail.append(f"\nstarted {clock_time(line.started_at)}", style="dim")
+            if line.eta is not None:
+                detail.append(f" · estimated done {clock_time(line.eta)}", style="dim")
+            if not line.mine:
+                detail.append(" · not started here", style="dim")
         self.query_one("#activity-detail", Static).update(detail)
 
-    def _current(self) -> Operation | None:
+    def _current(self) -> Line | None:
         table = self.table
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if key is None:
-            return None
-        kind, _, item_id = key.partition(":")
-        return self.wpe.activity.get(kind, item_id)
+        return self.lines.get(key) if key is not None else None
+
+    # -- keys ---------------------------------------------------------------------
 
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def action_refresh(self) -> None:
-        ops = self.wpe.activity.in_flight()
-        if ops:
-            self.run_worker(
-                self._refresh(ops), group="activity", exclusive=True, exit_on_error=False
-            )
+    def action_cursor_down(self) -> None:
+        self.table.action_cursor_down()
 
-    async def _refresh(self, ops: list[Operation]) -> None:
-        for op in await self.wpe.activity.poll(self.wpe.client, ops):
-            self.wpe.announce(op)
-        self.show()
+    def action_cursor_up(self) -> None:
+        self.table.action_cursor_up()
+
+    def action_first(self) -> None:
+        self.table.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        self.table.move_cursor(row=max(0, self.table.row_count - 1))
+
+    def action_refresh(self) -> None:
+        self.session.follower.poll_now()
+        self.notify("Asking for everything in flight now", timeout=2)
 
     def on_data_table_row_selected(self) -> None:
         self.action_open()
 
     def action_open(self) -> None:
-        op = self._current()
-        if op is not None and op.site_id:
-            self.run_worker(self._open(op), group="open", exclusive=True, exit_on_error=False)
+        line = self._current()
+        if line is not None and line.site_id:
+            self.run_worker(self._open(line), group="open", exclusive=True)
 
-    async def _open(self, op: Operation) -> None:
-        from wpe_tui.screens.item_detail import BackupDetailScreen, DeploymentDetailScreen
+    async def _open(self, line: Line) -> None:
+        from wpe_tui.screens.item_detail import ItemDetailScreen
         from wpe_tui.screens.site_detail import SiteDetailScreen
 
-        client = self.wpe.client
+        backend, session = self.session.backend, self.session
+        ref = line.ref
         try:
-            site = await client.get_site(op.site_id)
-            if op.kind == DEPLOYMENT:
-                deployment = await client.get_deployment(op.site_id, op.item_id)
-                screen: Screen[Any] = DeploymentDetailScreen(site, deployment)
-            elif op.kind == BACKUP:
-                backup = await client.get_backup(op.site_id, op.item_id)
-                screen = BackupDetailScreen(site, backup)
-            else:
-                screen = SiteDetailScreen(site)
+            site = session.store.get("site", line.site_id)
+            if not isinstance(site, Site):
+                site = await session.read(lambda: backend.get_site(line.site_id))
+            item = None
+            if ref is not None and ref.kind in ("backup", "deployment"):
+                core = kind(ref.kind)
+                item = session.store.get(*ref.key) or await session.read(
+                    lambda: core.get(backend, ref)
+                )
         except ApiError as error:
             self.notify(f"Could not open it: {error}", severity="error", timeout=6)
             return
         if self.app.screen is not self:
             return  # closed while the item loaded: popping now would close another view
         self.dismiss(None)
-        self.app.push_screen(screen)
+        if ref is not None and item is not None:
+            self.app.push_screen(ItemDetailScreen(session, site, ref.kind, item))
+        else:
+            self.app.push_screen(SiteDetailScreen(session, site))

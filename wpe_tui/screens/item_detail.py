@@ -1,26 +1,34 @@
-"""`BackupDetailScreen` and `DeploymentDetailScreen`: one item, in full."""
+"""`ItemDetailScreen`: one item of any kind, in full; a deployment's log follows live.
+
+What it shows comes from the store, like every other view: when the follower (for
+this screen, or for the activity) brings a newer copy, the facts redraw.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.timer import Timer
 from textual.widgets import Log, Static
 
-from wpe_tui.api import ApiError, Backup, Deployment, NotFoundError, Site, is_final
-from wpe_tui.api.models import CONTENT_FLAGS
-from wpe_tui.screens.operations import ChangesGuard, open_new_backup, open_restore
-from wpe_tui.screens.rows import duration, status_text
-from wpe_tui.text import clean, dash, when
+from wpe_tui.api import ApiError, Backup, Deployment, NotFoundError, Site
+from wpe_tui.core.follower import Target
+from wpe_tui.core.registry import kind
+from wpe_tui.core.session import Session
+from wpe_tui.core.store import Change
+from wpe_tui.kinds import ui
+from wpe_tui.kinds.backup import open_new_backup, open_restore
+from wpe_tui.kinds.base import Fact
+from wpe_tui.screens.base import WpeScreen
+from wpe_tui.text import clean
 from wpe_tui.widgets import Footer, OfflineBanner
 
 
-def _facts(rows: list[tuple[str, str | Text]]) -> Table:
+def facts_table(rows: list[Fact]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
@@ -29,204 +37,132 @@ def _facts(rows: list[tuple[str, str | Text]]) -> Table:
     return table
 
 
-class _ItemScreen(ChangesGuard):
+class ItemDetailScreen(WpeScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("R", "restore", "Restore"),
+        Binding("b", "new_backup", "Backup"),
         Binding("r", "refresh", "Refresh"),
         Binding("y", "copy", "Copy"),
         Binding("escape,q", "back", "Back"),
     ]
 
-    def __init__(self, site: Site) -> None:
-        super().__init__()
+    def __init__(self, session: Session, site: Site, kind_name: str, item: Any) -> None:
+        super().__init__(session)
         self.site = site
-
-    def title_line(self, kind: str, item_id: str) -> str:
-        return (
-            f"[b]{escape(self.wpe.account_label)}[/b] · sites › {escape(clean(self.site.name))}"
-            f" › {kind} {escape(clean(item_id))}"
-        )
-
-    def action_back(self) -> None:
-        self.workers.cancel_node(self)
-        self.app.pop_screen()
-
-    def gone(self, kind: str) -> None:
-        self.notify(f"This {kind} no longer exists", severity="error")
-
-    def tell_activity(self, item: Backup | Deployment) -> None:
-        """Keep the activity panel in step, and let it announce a finish exactly once."""
-        finished = self.wpe.activity.seen(item, self.site)
-        if finished is not None:
-            self.wpe.announce(finished)
-        else:
-            self.wpe.activity_changed()
-
-    def action_new_backup(self) -> None:
-        open_new_backup(self.wpe, self.site, created=self._backup_created)
-
-    def _backup_created(self, backup: Backup) -> None:
-        self.notify("It is listed in the site's Backups tab and in the activity panel (a)")
-
-
-class BackupDetailScreen(_ItemScreen):
-    HELP_TITLE = "Backup"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("R", "restore", "Restore"),
-        Binding("b", "new_backup", "Backup"),
-    ]
-
-    def __init__(self, site: Site, backup: Backup) -> None:
-        super().__init__(site)
-        self.backup = backup
-
-    def compose(self) -> ComposeResult:
-        yield Static(self.title_line("backup", self.backup.id), id="title-bar")
-        yield OfflineBanner()
-        yield Static(id="item-facts")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self._show()
-        self.action_refresh()
-
-    def action_refresh(self) -> None:
-        self.run_worker(self._load(), group="item", exclusive=True, exit_on_error=False)
-
-    async def _load(self) -> None:
-        try:
-            self.backup = await self.wpe.client.get_backup(self.site.id, self.backup.id)
-        except NotFoundError:
-            self.gone("backup")
-            return
-        except ApiError as error:
-            self.notify(f"{error} — r to retry", severity="error", timeout=8)
-            return
-        self._show()
-        self.tell_activity(self.backup)
-
-    def _show(self) -> None:
-        backup = self.backup
-        contents: str | Text = "—"
-        if backup.contents is not None:
-            contents = Text()
-            for flag in CONTENT_FLAGS:
-                on = getattr(backup.contents, flag)
-                contents.append(f"{'✓' if on else '✗'} {flag}  ", style="green" if on else "dim")
-        facts = _facts(
-            [
-                ("ID", dash(backup.id)),
-                ("Description", dash(backup.description)),
-                ("Type", dash(backup.type)),
-                ("Status", status_text(backup.status)),
-                ("Created", when(backup.created_at)),
-                ("Completed", when(backup.completed_at)),
-                ("Size", dash(backup.size)),
-                ("Contents", contents),
-                ("Download", dash(backup.download_url)),
-            ]
-        )
-        self.query_one("#item-facts", Static).update(facts)
-
-    def action_copy(self) -> None:
-        self.wpe.copy(self.backup.download_url or self.backup.id)
-
-    def action_restore(self) -> None:
-        open_restore(self.wpe, self.site, self.backup)
-
-
-class DeploymentDetailScreen(_ItemScreen):
-    """The deployment's source, changes and logs; the logs follow while it runs."""
-
-    HELP_TITLE = "Deployment"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("b", "new_backup", "Backup")]
-
-    def __init__(self, site: Site, deployment: Deployment) -> None:
-        super().__init__(site)
-        self.deployment = deployment
+        self.kind = kind(kind_name)
+        self.ui = ui(kind_name)
+        self.item = session.store.get(kind_name, str(item.id)) or item
+        self.ref = self.kind.ref(item, site.id)
+        self.gone = False
         self._lines_shown = 0
-        self._timer: Timer | None = None
-        self._gone = False
+        self.HELP_TITLE = self.kind.title  # type: ignore[misc]
+
+    @property
+    def logs(self) -> bool:
+        return isinstance(self.item, Deployment)
 
     def compose(self) -> ComposeResult:
-        yield Static(self.title_line("deployment", self.deployment.id), id="title-bar")
-        yield OfflineBanner()
+        title = (
+            f"[b]{escape(self.session.label)}[/b] · sites › {escape(clean(self.site.name))}"
+            f" › {self.kind.name} {escape(clean(str(self.item.id)))}"
+        )
+        yield Static(title, id="title-bar")
+        yield OfflineBanner(self.session.connection)
         yield Static(id="item-facts")
-        yield Static("Logs", classes="section-title")
-        yield Log(id="logs", auto_scroll=True)
+        if self.logs:
+            yield Static("Logs", classes="section-title")
+            yield Log(id="logs", auto_scroll=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.session.store.hold(self, [self.ref.key])
         self._show()
-        self._timer = self.set_interval(self.wpe.refresh_interval, self.action_refresh, pause=True)
+        if self.logs:
+            self.query_one("#logs", Log).focus()
         self.action_refresh()
-        self.query_one("#logs", Log).focus()
 
-    def on_screen_suspend(self) -> None:
-        if self._timer is not None:
-            self._timer.pause()
+    def on_unmount(self) -> None:
+        self.session.store.release(self)
 
-    def on_screen_resume(self) -> None:
-        self._follow()
+    # -- loading and following ---------------------------------------------------
 
     def action_refresh(self) -> None:
-        self.run_worker(self._load(), group="item", exclusive=True, exit_on_error=False)
+        self.run_worker(self._load(), group="item", exclusive=True)
 
     async def _load(self) -> None:
+        backend, ref = self.session.backend, self.ref
         try:
-            self.deployment = await self.wpe.client.get_deployment(self.site.id, self.deployment.id)
+            item = await self.session.read(lambda: self.kind.get(backend, ref))
         except NotFoundError:
-            if not self._gone:
-                self.gone("deployment")
-            self._gone = True
-            self._follow()  # nothing left to follow: stop asking
+            self._gone()
             return
         except ApiError as error:
             self.notify(f"{error} — r to retry", severity="error", timeout=8)
             return
+        self.session.store.put(self.kind.name, item, fetched_at=self.session.now())
+        self.item = item
         self._show()
-        self.tell_activity(self.deployment)
-        self._follow()
+        self.refollow()
 
-    def _follow(self) -> None:
-        """Poll while the deployment runs, stop as soon as it is done."""
-        if self._timer is None:
+    def follow_targets(self) -> list[Target]:
+        if self.gone or not self.kind.in_flight(self.item):
+            return []
+        # While its log is open, a new line counts as a change: the log keeps following.
+        return [self.session.item_target(self.ref, detailed=self.logs)]
+
+    def item_changed(self, change: Change) -> None:
+        if (change.kind, change.id) != self.ref.key:
             return
-        if self._gone or is_final(self.deployment.status):
-            self._timer.pause()
-        else:
-            self._timer.resume()
+        if change.item is None:
+            self._gone()
+            return
+        self.item = change.item
+        self._show()
+        self.refollow()
+
+    def _gone(self) -> None:
+        if not self.gone:
+            self.notify(f"This {self.kind.name} no longer exists", severity="error")
+        self.gone = True
+        self.refollow()
 
     def _show(self) -> None:
-        deployment = self.deployment
-        source = deployment.source
-        changes = deployment.changes
-        change_text: str | Text = "—"
-        if changes is not None:
-            change_text = Text.assemble(
-                (f"+{dash(changes.added)} ", "green"),
-                (f"~{dash(changes.modified)} ", "yellow"),
-                (f"-{dash(changes.deleted)}", "red"),
-            )
-        facts = _facts(
-            [
-                ("ID", dash(deployment.id)),
-                ("Environment", dash(deployment.environment)),
-                ("Source", dash(source.describe() if source else None)),
-                ("Status", status_text(deployment.status)),
-                ("Created", when(deployment.created_at)),
-                ("Completed", when(deployment.completed_at)),
-                ("Took", duration(deployment.duration)),
-                ("Changes", change_text),
-            ]
-        )
-        self.query_one("#item-facts", Static).update(facts)
+        self.query_one("#item-facts", Static).update(facts_table(self.ui.facts(self.item)))
+        if not isinstance(self.item, Deployment):
+            return
         log = self.query_one("#logs", Log)
-        lines = clean(deployment.logs, keep_newlines=True).split("\n") if deployment.logs else []
+        logs = self.item.logs
+        lines = clean(logs, keep_newlines=True).split("\n") if logs else []
         if len(lines) < self._lines_shown:
             log.clear()  # the server rewrote the log: start over
             self._lines_shown = 0
         log.write_lines(lines[self._lines_shown :])
         self._lines_shown = len(lines)
 
+    # -- keys ------------------------------------------------------------------
+
+    def available(self, action: str) -> bool:
+        if action == "restore":
+            return isinstance(self.item, Backup)
+        if action == "new_backup":
+            return isinstance(self.item, Backup | Deployment)
+        return True
+
     def action_copy(self) -> None:
-        self.wpe.copy(self.deployment.id)
+        text = self.kind.copy_value(self.item)
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied {text}", timeout=3)
+
+    def action_back(self) -> None:
+        self.workers.cancel_node(self)
+        self.app.pop_screen()
+
+    def action_restore(self) -> None:
+        if isinstance(self.item, Backup):
+            open_restore(self, self.session, self.site, self.item)
+
+    def action_new_backup(self) -> None:
+        open_new_backup(self, self.session, self.site, created=self._backup_created)
+
+    def _backup_created(self, backup: Backup) -> None:
+        self.notify("It is listed in the site's Backups tab and in the activity panel (a)")

@@ -1,8 +1,16 @@
-"""`SetupScreen`: the first run, when no API key is configured."""
+"""`SetupScreen`: the first run, or credentials that were refused.
+
+It asks for the API key (Customer API) or the API user and password (Hosting Platform
+API) and the base URL, checks them with one request, and saves them in the profile.
+It never saves what the next start would not use: credentials that came from the
+environment are the environment's to fix, and a base URL given only on the command
+line stays out of the file.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from collections.abc import Callable
+from typing import ClassVar
 
 from pydantic import SecretStr
 from rich.markup import escape
@@ -14,19 +22,19 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from wpe_tui.api import ApiError, AuthError, NetworkError
-from wpe_tui.config import ConfigError, Profile, save_profile
+from wpe_tui.config import ConfigError, Profile, Settings, save_profile
+from wpe_tui.core.backend import Backend
 from wpe_tui.widgets import Footer
 
-if TYPE_CHECKING:
-    from wpe_tui.app import WpeApp
+MakeBackend = Callable[[str, str, str | None], Backend]
+UseBackend = Callable[[Backend], None]
+
+CREDENTIAL_PAGE = "https://my.wpengine.com/api_access"
 
 
 class SetupScreen(Screen[bool]):
-    """Asks for the key and the base URL, checks them with one request, saves them.
-
-    With a `reason` it was opened because the key in use was refused: on success
-    it goes back to the screen below instead of opening a new site list.
-    """
+    """With a `reason` it was opened because the credentials in use were refused: on
+    success it goes back to the screen below instead of opening a new site list."""
 
     HELP_TITLE = "First-run setup"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -34,85 +42,137 @@ class SetupScreen(Screen[bool]):
         Binding("escape", "app.quit", "Quit"),
     ]
 
-    def __init__(self, reason: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        make_backend: MakeBackend | None,
+        use_backend: UseBackend,
+        reason: str | None = None,
+    ) -> None:
         super().__init__()
+        self.settings = settings
+        self.make_backend = make_backend
+        self.use_backend = use_backend
         self.reason = reason
+        self.platform = settings.api == "platform"
+
+    def _from_environment(self) -> tuple[str, ...]:
+        return self.settings.credentials_from_environment
 
     def compose(self) -> ComposeResult:
-        app = cast("WpeApp", self.app)
-        intro = f"No API key for profile [b]{escape(app.settings.profile_name)}[/b] yet."
+        settings = self.settings
+        what = "API user and password" if self.platform else "API key"
+        intro = f"No {what} for profile [b]{escape(settings.profile_name)}[/b] yet."
         if self.reason is not None:
             intro = escape(self.reason)
+        where = f"saved (readable by you only) in {escape(str(settings.config_path))}"
+        variables = self._from_environment()
+        if variables and self.reason is not None:
+            names = " and ".join(variables)
+            where = (
+                f"not saved: they came from {escape(names)}, which would override the file at "
+                f"the next start. Unset or correct {escape(names)} too"
+            )
+        if self.platform:
+            intro += (
+                f" Create them on the API access page of the WP Engine portal ({CREDENTIAL_PAGE})."
+            )
         with Vertical(id="setup-box"):
             yield Static("[b]Welcome to wpe-tui[/b]", id="setup-title")
             yield Static(
-                f"{intro} It is checked with one request, then saved (readable by you "
-                f"only) in {escape(str(app.settings.config_path))}.",
+                f"{intro} They are checked with one request, then {where}.",
                 id="setup-intro",
                 markup=True,
             )
-            yield Label("API key")
-            yield Input(password=True, placeholder="your WP Engine API key", id="api-key")
+            if self.platform:
+                yield Label("API user")
+                yield Input(settings.api_user or "", placeholder="API user ID", id="api-user")
+                yield Label("API password")
+                yield Input(password=True, placeholder="API password", id="api-key")
+            else:
+                yield Label("API key")
+                yield Input(password=True, placeholder="your WP Engine API key", id="api-key")
             yield Label("Base URL")
-            yield Input(app.settings.base_url, id="base-url")
+            yield Input(settings.base_url, id="base-url")
             yield Static("", id="setup-error")
             yield Button("Check and save (ctrl+s)", id="save", variant="primary")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#api-key", Input).focus()
+        first = "#api-user" if self.platform and not self.settings.api_user else "#api-key"
+        self.query_one(first, Input).focus()
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
     def action_save(self) -> None:
         key = self.query_one("#api-key", Input).value.strip()
         url = self.query_one("#base-url", Input).value.strip()
+        user = self.query_one("#api-user", Input).value.strip() if self.platform else None
+        if self.platform and not user:
+            self._error("Type the API user first.")
+            return
         if not key:
-            self._error("Type the API key first.")
+            self._error(
+                "Type the API password first." if self.platform else "Type the API key first."
+            )
             return
         self.query_one("#save", Button).disabled = True
         self._error("Checking…")
-        self.run_worker(self._check(key, url), group="setup", exclusive=True, exit_on_error=False)
+        self.run_worker(self._check(key, url, user), group="setup", exclusive=True)
 
-    async def _check(self, key: str, url: str) -> None:
-        app = cast("WpeApp", self.app)
+    async def _check(self, key: str, url: str, user: str | None) -> None:
+        if self.make_backend is None:
+            self._failed("This app cannot check credentials (no way to reach an API).")
+            return
         try:
-            if app.make_client is None:
-                raise RuntimeError("this app cannot make clients")
-            client = app.make_client(key, url)
+            backend = self.make_backend(key, url, user)
         except ApiError as error:
             self._failed(str(error))
             return
         try:
-            await client.list_sites(per_page=1)
+            await backend.list_sites(per_page=1)
         except AuthError:
-            await client.aclose()
-            self._failed("That key was refused by the API. Check it and try again.")
+            await backend.aclose()
+            what = "user and password were" if self.platform else "key was"
+            self._failed(f"That {what} refused by the API. Check and try again.")
             return
         except NetworkError as error:
-            await client.aclose()
+            await backend.aclose()
             self._failed(f"Could not reach {url}: {error}")
             return
         except ApiError as error:
-            await client.aclose()
+            await backend.aclose()
             self._failed(f"The API answered with an error: {error}")
             return
-        try:
-            save_profile(
-                app.settings.profile_name,
-                Profile(api_key=SecretStr(key), base_url=url),
-                app.settings.config_path,
-            )
-        except (ConfigError, OSError) as error:
-            self.notify(f"Key works but could not be saved: {error}", severity="warning")
-        app.use_client(client)
+        self._save(key, url, user)
+        self.use_backend(backend)
         if self.reason is not None:
             self.dismiss(True)
-            return
-        from wpe_tui.screens.site_list import SiteListScreen
 
-        # Switch from the app, not from this screen's worker, which the switch removes.
-        app.call_later(app.switch_screen, SiteListScreen())
+    def _save(self, key: str, url: str, user: str | None) -> None:
+        """Save only what the next start will read from the file."""
+        if self._from_environment():
+            self.notify(
+                "These credentials work, but they were not saved: the environment "
+                f"({' and '.join(self._from_environment())}) would override them.",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        settings = self.settings
+        fields: dict[str, object] = {}
+        if self.platform:
+            fields["api"] = "platform"
+            fields["api_user"] = user
+            fields["api_password"] = SecretStr(key)
+        else:
+            fields["api_key"] = SecretStr(key)
+        if url != settings.base_url or settings.base_url_source == "file":
+            fields["base_url"] = url  # typed here (or already in the file): the user's
+        try:
+            save_profile(settings.profile_name, Profile(**fields), settings.config_path)
+        except (ConfigError, OSError) as error:
+            self.notify(f"They work but could not be saved: {error}", severity="warning")
 
     def _failed(self, message: str) -> None:
         self._error(message)

@@ -1,53 +1,44 @@
-"""`SiteDetailScreen`: one site, its environments and disk, its backups and deployments."""
+"""`SiteDetailScreen`: one site, its environments and disk, and a tab per child kind
+(backups, deployments, domains: whichever the API has)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar
 
 from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
-from wpe_tui.api import ApiError, Backup, Deletion, Deployment, NotFoundError, Site
-from wpe_tui.screens.live import LiveScreen
-from wpe_tui.screens.operations import (
-    ChangesGuard,
-    deleting,
-    open_delete_backup,
-    open_edit_site,
-    open_new_backup,
-    open_new_deployment,
-    open_restore,
-)
-from wpe_tui.screens.rows import (
-    BACKUP_COLUMNS,
-    DEPLOYMENT_COLUMNS,
-    backup_row,
-    deployment_row,
-    status_text,
-)
-from wpe_tui.text import clean, dash, when
-from wpe_tui.widgets import DiskUsageBar, Footer, OfflineBanner, PagedTable, PageResult, Row
+from wpe_tui.api import ApiError, Backup, Deployment, NotFoundError, Page, Site
+from wpe_tui.core.follower import PageTarget, Target
+from wpe_tui.core.kinds import ListQuery, Ref, ResourceKind
+from wpe_tui.core.registry import kind
+from wpe_tui.core.session import Session
+from wpe_tui.core.store import Change
+from wpe_tui.kinds import ui
+from wpe_tui.kinds.backup import open_delete_backup, open_new_backup, open_restore
+from wpe_tui.kinds.base import KindUI
+from wpe_tui.kinds.deployment import open_new_deployment
+from wpe_tui.kinds.site import open_delete_site, open_edit_site
+from wpe_tui.screens.base import WpeScreen
+from wpe_tui.screens.overview import Overview
+from wpe_tui.text import clean, dash
+from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult
 
-TABS = ("overview", "backups", "deployments")
-
-T = TypeVar("T")
-HEADER_NAME_WIDTH = 40
+CHILD_KINDS = ("backup", "deployment", "domain")  # in the order of their tabs
 
 
-class SiteDetailScreen(LiveScreen, ChangesGuard):
+class SiteDetailScreen(WpeScreen):
     HELP_TITLE = "the site detail"
     BINDINGS: ClassVar[list[BindingType]] = [
         # The tabs show their numbers, so the footer keeps its room for the rest.
         Binding("1", "tab('overview')", "Overview tab", show=False),
         Binding("2", "tab('backups')", "Backups tab", show=False),
         Binding("3", "tab('deployments')", "Deployments tab", show=False),
+        Binding("4", "tab('domains')", "Domains tab", show=False),
         Binding("R", "restore", "Restore"),
         Binding("n", "new", "New"),
         Binding("b", "new_backup", "Backup"),
@@ -58,31 +49,35 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
         Binding("escape,q", "back", "Back"),
     ]
 
-    def __init__(self, site: Site) -> None:
-        super().__init__()  # no fixed id: two of them may be on the stack at once
+    def __init__(self, session: Session, site: Site) -> None:
+        super().__init__(session)  # no fixed id: two of them may be on the stack at once
         self.site = site
-        self._tabs: TabbedContent | None = None
-        # The site and the first page of each list are asked for now, while the screen
-        # is built (tens of ms), so their answers arrive one latency after enter.
-        client, size = self.wpe.client, self.wpe.page_size
-        self._early: dict[str, asyncio.Future[Any]] = {
-            "site": asyncio.ensure_future(client.get_site(site.id)),
-            "backups": asyncio.ensure_future(client.list_backups(site.id, page=1, per_page=size)),
-            "deployments": asyncio.ensure_future(
-                client.list_deployments(site.id, page=1, per_page=size)
-            ),
-        }
-        for early in self._early.values():
-            # An answer nobody waits for any more (the user left) is dropped quietly.
-            early.add_done_callback(_consume)
+        self.site_gone = False
+        capabilities = session.capabilities
+        self.child_kinds: list[tuple[ResourceKind, KindUI]] = [
+            (kind(name), ui(name)) for name in CHILD_KINDS if kind(name).available(capabilities)
+        ]
+        self._active = "overview"
+        # On an API with no pace to keep, the site and the first page of each list are
+        # asked for now, while the screen is built (tens of ms), so their answers arrive
+        # one latency after enter. A paced API loads each tab on its first visit.
+        self._early: dict[str, asyncio.Future[Any]] = {}
+        self._eager = capabilities.requests_per_second is None
+        self._early["site"] = self._start(lambda: session.backend.get_site(site.id))
+        if self._eager:
+            for child, _ in self.child_kinds:
+                self._early[child.name] = self._start(self._first_page_call(child))
 
-    async def _early_or(self, name: str, call: Callable[[], Awaitable[T]]) -> T:
-        """The answer asked for at construction, once; then a new request."""
-        early = self._early.pop(name, None)
-        if early is not None:
-            result: T = await early
-            return result
-        return await call()
+    def _start(self, call: Any) -> asyncio.Future[Any]:
+        future = asyncio.ensure_future(self.session.read(call))
+        # An answer nobody waits for any more (the user left) is dropped quietly.
+        future.add_done_callback(_consume)
+        return future
+
+    def _first_page_call(self, child: ResourceKind) -> Any:
+        backend, site_id = self.session.backend, self.site.id
+        query = ListQuery(page=1, per_page=self.session.page_size)
+        return lambda: child.list(backend, site_id, query)
 
     def _drop_early(self) -> None:
         for early in self._early.values():
@@ -90,36 +85,33 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
         self._early.clear()
 
     def on_unmount(self) -> None:
-        super().on_unmount()
         self._drop_early()
+
+    # -- building ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
-        yield OfflineBanner()
+        yield OfflineBanner(self.session.connection)
         yield Static(id="site-header")
         with TabbedContent(id="tabs", initial="overview"):
             with TabPane("1 Overview", id="overview"), VerticalScroll(id="overview-body"):
-                yield Static(id="environments")
-                yield Static("Disk usage", classes="section-title")
-                yield DiskUsageBar(id="disk")
-                yield Static(id="bandwidth")
-            with TabPane("2 Backups", id="backups"):
-                yield PagedTable(
-                    BACKUP_COLUMNS,
-                    self._fetch_backups,
-                    page_size=self.wpe.page_size,
-                    empty_text="No backups yet",
-                    id="backup-table",
-                )
-            with TabPane("3 Deployments", id="deployments"):
-                yield PagedTable(
-                    DEPLOYMENT_COLUMNS,
-                    self._fetch_deployments,
-                    page_size=self.wpe.page_size,
-                    empty_text="No deployments yet",
-                    id="deployment-table",
-                )
+                yield Overview(id="overview-facts")
+            for child, child_ui in self.child_kinds:
+                tab = child_ui.tab
+                assert tab is not None
+                with TabPane(f"{tab.key} {tab.label}", id=tab.pane):
+                    yield PagedTable(
+                        child_ui.columns,
+                        self._fetcher(child),
+                        page_size=self.session.page_size,
+                        empty_text=tab.empty,
+                        id=f"{child.name}-table",
+                    )
         yield Footer()
+
+    def table(self, kind_name: str) -> PagedTable | None:
+        found = self.query(f"#{kind_name}-table")
+        return found.first(PagedTable) if found else None
 
     @property
     def backups(self) -> PagedTable:
@@ -130,214 +122,256 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
         return self.query_one("#deployment-table", PagedTable)
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.watch_live(self.backups, self._refetch_backup)
-        self.watch_live(self.deployments, self._refetch_deployment)
         self._show_site()
-        # The site and the first page of each table are asked for at the same time.
-        self.run_worker(self._load_site(), group="site", exclusive=True, exit_on_error=False)
-        self.backups.load_page(1)
-        self.deployments.load_page(1)
+        self.run_worker(self._load_site(), group="site", exclusive=True)
+        if self._eager:
+            for child, _ in self.child_kinds:
+                table = self.table(child.name)
+                if table is not None:
+                    table.load_page(1)
 
     # -- loading -------------------------------------------------------------
 
     async def _load_site(self) -> None:
+        early = self._early.pop("site", None)
+        backend, site_id = self.session.backend, self.site.id
         try:
-            site_id = self.site.id
-            self.site = await self._early_or("site", lambda: self.wpe.client.get_site(site_id))
+            if early is not None:
+                site = await early
+            else:
+                site = await self.session.read(lambda: backend.get_site(site_id))
         except NotFoundError:
-            self.notify(f"Site {clean(self.site.name)} no longer exists", severity="error")
-            self.query_one("#site-header", Static).update(
-                Text("This site no longer exists (404). esc to go back.", style="bold red")
-            )
+            self._gone()
             return
         except ApiError as error:
             self.notify(f"{error} — r to retry", severity="error", timeout=8)
             return
+        self.session.store.put("site", site, fetched_at=self.session.now())
+        self.site = site
         self._show_site()
+        self.refollow()
 
-    async def _fetch_backups(self, page: int) -> PageResult:
-        def call() -> Awaitable[Any]:
-            return self.wpe.client.list_backups(
-                self.site.id, page=page, per_page=self.backups.page_size
-            )
+    def _gone(self) -> None:
+        self.site_gone = True
+        self.notify(f"Site {clean(self.site.name)} no longer exists", severity="error")
+        self.query_one(Overview).gone()
 
-        result = await (self._early_or("backups", call) if page == 1 else call())
-        return PageResult([backup_row(b) for b in result.results], result.pagination.total)
+    def _fetcher(self, child: ResourceKind) -> Any:
+        child_ui = ui(child.name)
 
-    async def _fetch_deployments(self, page: int) -> PageResult:
-        def call() -> Awaitable[Any]:
-            return self.wpe.client.list_deployments(
-                self.site.id, page=page, per_page=self.deployments.page_size
-            )
+        async def fetch(page: int) -> PageResult:
+            early = self._early.pop(child.name, None) if page == 1 else None
+            if early is not None:
+                answer: Page[Any] = await early
+            else:
+                table = self.table(child.name)
+                size = table.page_size if table is not None else self.session.page_size
+                backend, site_id = self.session.backend, self.site.id
+                query = ListQuery(page=page, per_page=size)
+                answer = await self.session.read(lambda: child.list(backend, site_id, query))
+            self.session.store.put_many(child.name, answer.results, fetched_at=self.session.now())
+            return PageResult([child_ui.row(i) for i in answer.results], answer.pagination.total)
 
-        result = await (self._early_or("deployments", call) if page == 1 else call())
-        return PageResult([deployment_row(d) for d in result.results], result.pagination.total)
-
-    async def _refetch_backup(self, row: Row) -> Row:
-        return backup_row(await self.wpe.client.get_backup(self.site.id, row.key))
-
-    async def _refetch_deployment(self, row: Row) -> Row:
-        deployment = await self.wpe.client.get_deployment(self.site.id, row.key)
-        return deployment_row(deployment)
-
-    def activity_site(self) -> Site:
-        return self.site
-
-    def describe(self, row: Row) -> str:
-        kind = "Backup" if isinstance(row.data, Backup) else "Deployment"
-        return f"{kind} {clean(row.key)}"
+        return fetch
 
     def on_paged_table_load_failed(self, event: PagedTable.LoadFailed) -> None:
+        if not isinstance(event.error, ApiError):
+            raise event.error  # a bug: the crash screen, not "r to retry"
         self.notify(f"{event.error} — r to retry", severity="error", timeout=8)
 
-    def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
-        from wpe_tui.screens.item_detail import BackupDetailScreen, DeploymentDetailScreen
+    def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
+        self.refollow()
 
-        if isinstance(event.row.data, Backup):
-            self.app.push_screen(BackupDetailScreen(self.site, event.row.data))
-        elif isinstance(event.row.data, Deployment):
-            self.app.push_screen(DeploymentDetailScreen(self.site, event.row.data))
+    def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
+        from wpe_tui.screens.item_detail import ItemDetailScreen
+
+        item = event.row.data
+        for child, _ in self.child_kinds:
+            if event.table is self.table(child.name):
+                self.app.push_screen(ItemDetailScreen(self.session, self.site, child.name, item))
+
+    # -- following what is in view -----------------------------------------------
+
+    def follow_targets(self) -> list[Target]:
+        targets: list[Target] = []
+        store = self.session.store
+        site_kind = kind("site")
+        if not self.site_gone and site_kind.in_flight(store.get("site", self.site.id) or self.site):
+            targets.append(self.session.item_target(Ref("site", self.site.id, self.site.id)))
+        for child, child_ui in self.child_kinds:
+            table = self.table(child.name)
+            if table is None or child_ui.tab is None or child_ui.tab.pane != self._active:
+                continue  # only the tab in front is in view
+            in_flight: dict[int, list[str]] = {}
+            for page, row in table.rows_in_view():
+                if child.in_flight(store.get(child.name, row.key) or row.data):
+                    in_flight.setdefault(page, []).append(row.key)
+            for page, keys in in_flight.items():
+                targets.append(self._page_target(child, table, page, keys))
+        return targets
+
+    def _page_target(
+        self, child: ResourceKind, table: PagedTable, page: int, keys: list[str]
+    ) -> PageTarget:
+        backend, site_id = self.session.backend, self.site.id
+        query = ListQuery(page=page, per_page=table.page_size)
+        child_ui = ui(child.name)
+
+        async def fetch() -> Page[Any]:
+            return await child.list(backend, site_id, query)
+
+        def apply(answer: Page[Any]) -> list[Any]:
+            self.session.store.put_many(child.name, answer.results, fetched_at=self.session.now())
+            rows = [child_ui.row(i) for i in answer.results]
+            table.replace_page(page, PageResult(rows, answer.pagination.total))
+            return list(answer.results)
+
+        return PageTarget(
+            (child.name, site_id, page, table.page_size),
+            child,
+            keys,
+            fetch,
+            apply,
+            self.session.store,
+        )
+
+    def item_changed(self, change: Change) -> None:
+        if change.kind == "site" and change.id == self.site.id:
+            if change.item is None:
+                self._gone()
+            else:
+                self.site = change.item
+                self._show_site()
+            self.refollow()
+            return
+        table = self.table(change.kind)
+        if table is None:
+            return
+        if change.item is None:
+            table.remove_row(change.id)
+        elif table.update_row(ui(change.kind).row(change.item)):
+            self.refollow()
 
     # -- drawing -------------------------------------------------------------
 
     def _show_site(self) -> None:
         site = self.site
         self.query_one("#title-bar", Static).update(
-            f"[b]{escape(self.wpe.account_label)}[/b] · sites › {escape(clean(site.name))}"
+            f"[b]{escape(self.session.label)}[/b] · sites › {escape(clean(site.name))}"
         )
-        # The header's rows do not wrap (CSS): a long name leaves room for status and URL.
-        header = Text()
-        name = Text(clean(site.name) or site.id, style="bold")
-        name.truncate(HEADER_NAME_WIDTH, overflow="ellipsis")
-        header.append_text(name)
-        header.append("  ")
-        header.append_text(status_text(site.status))
-        header.append(f"  {dash(site.url)}\n")
-        header.append(
-            f"PHP {dash(site.php_version)} · WordPress {dash(site.wordpress_version)} · "
-            f"created {when(site.created_at)} · updated {when(site.updated_at)}",
-            style="dim",
-        )
-        self.query_one("#site-header", Static).update(header)
+        overview = self.query_one(Overview)
+        self.query_one("#site-header", Static).update(overview.header(site))
+        overview.show(site)
 
-        environments = Table(title=None, box=None, padding=(0, 2, 0, 0), show_edge=False)
-        environments.add_column("Environment", style="bold", no_wrap=True)
-        environments.add_column("URL", overflow="ellipsis", no_wrap=True)
-        for environment in site.environments:
-            environments.add_row(Text(dash(environment.name)), Text(dash(environment.url)))
-        if not site.environments:
-            environments.add_row("—", "—")
-        self.query_one("#environments", Static).update(environments)
-
-        disk = site.disk_usage
-        self.query_one("#disk", DiskUsageBar).set_usage(
-            disk.used if disk else None, disk.total if disk else None, disk.unit if disk else None
-        )
-        bandwidth = site.bandwidth
-        amount = "—"
-        if bandwidth is not None and bandwidth.current_month is not None:
-            amount = f"{bandwidth.current_month:,.1f} {clean(bandwidth.unit or '')}".strip()
-        self.query_one("#bandwidth", Static).update(
-            Text.assemble(("Bandwidth this month ", "bold"), amount)
-        )
-
-    # -- actions -------------------------------------------------------------
+    # -- tabs ----------------------------------------------------------------
 
     def action_tab(self, tab: str) -> None:
-        self.query_one("#tabs", TabbedContent).active = tab
-        if tab == "backups":
-            self.backups.focus()
-        elif tab == "deployments":
-            self.deployments.focus()
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tab != "overview" and not self.query(f"#{tab}"):
+            self.unavailable(f"tab('{tab}')")
+            return
+        tabs.active = tab
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        pane = event.pane.id
-        if pane == "backups":
-            self.backups.focus()
-        elif pane == "deployments":
-            self.deployments.focus()
+        pane = event.pane.id or "overview"
+        self._active = pane
+        for child, child_ui in self.child_kinds:
+            if child_ui.tab is not None and child_ui.tab.pane == pane:
+                table = self.table(child.name)
+                if table is not None:
+                    table.focus()
+                    table.load_page(1)  # the first visit loads it (already loaded: no-op)
+        self.refresh_bindings()
+        self.refollow()
 
     def action_refresh(self) -> None:
-        self.run_worker(self._load_site(), group="site", exclusive=True, exit_on_error=False)
-        self.backups.reload()
-        self.deployments.reload()
+        self.run_worker(self._load_site(), group="site", exclusive=True)
+        for child, _ in self.child_kinds:
+            table = self.table(child.name)
+            if table is not None and table.total is not None:
+                table.reload()
 
-    def _active_table(self) -> PagedTable | None:
-        active = self.query_one("#tabs", TabbedContent).active
-        if active == "backups":
-            return self.backups
-        if active == "deployments":
-            return self.deployments
+    def _active_kind(self) -> str | None:
+        for child, child_ui in self.child_kinds:
+            if child_ui.tab is not None and child_ui.tab.pane == self._active:
+                return child.name
         return None
 
+    def _selected(self, kind_name: str) -> Any:
+        table = self.table(kind_name)
+        row = table.current_row if table is not None else None
+        return row.data if row is not None else None
+
     def action_copy(self) -> None:
-        table = self._active_table()
-        row = table.current_row if table else None
-        if row is None:
-            self.wpe.copy(self.site.url or self.site.id)
-        elif isinstance(row.data, Backup):
-            self.wpe.copy(row.data.download_url or row.data.id)
-        else:
-            self.wpe.copy(row.key)
+        active = self._active_kind()
+        item = self._selected(active) if active else None
+        text = kind(active).copy_value(item) if active and item is not None else None
+        text = text or kind("site").copy_value(self.site)
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied {text}", timeout=3)
 
     def action_back(self) -> None:
         # Leaving cancels this screen's requests: nothing lands on a screen that is gone.
         self.workers.cancel_node(self)
         self._drop_early()
-        for table in (self.backups, self.deployments):
-            self.workers.cancel_node(table)
+        for child, _ in self.child_kinds:
+            table = self.table(child.name)
+            if table is not None:
+                self.workers.cancel_node(table)
         self.app.pop_screen()
 
-    # -- changes -------------------------------------------------------------
+    # -- what applies where ----------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # R, n and D stay in the footer on every tab (a footer that changes with the tab
-        # is rebuilt on each switch); on a tab where they do not apply they say why.
-        return super().check_action(action, parameters)
-
-    def _active_tab(self) -> str:
-        # check_action asks for every binding each time the footer is drawn: no DOM walk.
-        if self._tabs is None:
-            found = self.query("#tabs")
-            if not found:
-                return "overview"
-            self._tabs = found.first(TabbedContent)
-        return self._tabs.active
+    def available(self, action: str) -> bool:
+        active = self._active_kind()
+        capabilities = self.session.capabilities
+        if action == "restore":
+            return active == "backup"
+        if action == "new":
+            return active in ("backup", "deployment")
+        if action == "delete":
+            if active == "backup":
+                return capabilities.delete_backup
+            return active is None and capabilities.delete_site  # the Overview: the site
+        if action == "edit":
+            return capabilities.edit_site
+        return True
 
     def unavailable(self, action: str) -> None:
-        if action == "delete" and self._active_tab() == "deployments":
+        active = self._active_kind()
+        if action.startswith("tab("):
+            if "deployments" in action:
+                self.notify(f"No deployments on the {self.session.capabilities.name}", timeout=4)
+            else:
+                self.notify(f"The {self.session.capabilities.name} has no such tab", timeout=4)
+        elif action == "delete" and active == "deployment":
             self.notify("Deployments cannot be deleted through the API", timeout=4)
+        elif action == "delete" and active == "backup":
+            self.notify(f"The {self.session.capabilities.name} cannot delete backups", timeout=4)
         elif action in ("restore", "delete"):
             self.notify("That works on a backup: 2 opens the Backups tab", timeout=4)
         elif action == "new":
             self.notify("n works in the Backups (2) or Deployments (3) tab", timeout=4)
+        elif action == "edit":
+            self.notify(f"The {self.session.capabilities.name} cannot edit a site", timeout=4)
 
-    def _selected_backup(self) -> Backup | None:
-        row = self.backups.current_row
-        return row.data if row is not None and isinstance(row.data, Backup) else None
+    # -- changes -------------------------------------------------------------
 
     def action_restore(self) -> None:
-        if self._active_tab() != "backups":
-            self.unavailable("restore")
-            return
-        backup = self._selected_backup()
-        if backup is None:
+        backup = self._selected("backup")
+        if not isinstance(backup, Backup):
             self.notify("No backup selected", severity="warning", timeout=3)
             return
-        open_restore(self.wpe, self.site, backup)
+        open_restore(self, self.session, self.site, backup)
 
     def action_new(self) -> None:
-        if self._active_tab() == "overview":
-            self.unavailable("new")
-            return
-        if self._active_tab() == "deployments":
-            open_new_deployment(self.wpe, self.site, created=self._deployment_created)
+        if self._active_kind() == "deployment":
+            open_new_deployment(self, self.session, self.site, created=self._deployment_created)
         else:
             self.action_new_backup()
 
     def action_new_backup(self) -> None:
-        open_new_backup(self.wpe, self.site, created=self._backup_created)
+        open_new_backup(self, self.session, self.site, created=self._backup_created)
 
     def _backup_created(self, backup: Backup) -> None:
         # The newest backup is first: show it there at once, in progress, and follow it.
@@ -349,34 +383,25 @@ class SiteDetailScreen(LiveScreen, ChangesGuard):
         self.deployments.reset(keep_key=deployment.id)
 
     def action_delete(self) -> None:
-        if self._active_tab() != "backups":
-            self.unavailable("delete")  # deployments cannot be deleted through the API
+        if self._active_kind() is None:
+            open_delete_site(self, self.session, self.site, deleted=lambda _: None)
             return
-        backup = self._selected_backup()
-        if backup is None:
+        backup = self._selected("backup")
+        if not isinstance(backup, Backup):
             self.notify("No backup selected", severity="warning", timeout=3)
             return
-
-        def deleted(deletion: Deletion) -> None:
-            self.backups.update_row(backup_row(cast(Backup, deleting(backup, deletion))))
-            self.check_live()
-
-        open_delete_backup(self.wpe, self.site, backup, deleted)
+        open_delete_backup(self, self.session, self.site, backup, deleted=lambda _: None)
 
     def action_edit(self) -> None:
-        open_edit_site(self.wpe, self.site, saved=self._site_saved)
-
-    def _site_saved(self, site: Site) -> None:
-        self.site = site
-        self._show_site()
+        open_edit_site(self, self.session, self.site, saved=lambda _: None)
 
     def command_label(self, action: str, description: str) -> str:
         """The palette names the selection: "Restore backup_1 (Pre-update)"."""
-        backup = self._selected_backup()
-        if action in ("restore", "delete") and backup is not None:
+        backup = self._selected("backup") if self._active_kind() == "backup" else None
+        if action in ("restore", "delete") and isinstance(backup, Backup):
             verb = "Quick restore" if action == "restore" else "Delete"
             return f"{verb} backup {clean(backup.id)} ({dash(backup.description)})"
-        if action in ("edit", "new_backup"):
+        if action in ("edit", "new_backup") or (action == "delete" and backup is None):
             return f"{description} {clean(self.site.name) or self.site.id}"
         return description
 

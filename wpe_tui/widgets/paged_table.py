@@ -7,6 +7,11 @@ Rows are drawn with the line API (like toolong's log view), so the cost of a
 frame depends on the height of the screen, not on the number of rows.
 
 The widget knows nothing of the API: it is given a `fetch_page(n)` callable.
+It holds at most `max_pages` pages: the least recently used one that is out of view
+goes first, and comes back with one request if it is scrolled to again.
+
+Filtering is the screen's: it hands the table the entries that match (`show_matches`)
+and how to draw one (`make_row`); only the rows drawn are built.
 
 A list can change on the server between two page requests (a site created or
 deleted, an unstable sort): a page whose total differs from the one before,
@@ -18,7 +23,7 @@ and a page that comes back short or empty leaves no placeholder rows behind.
 
 from __future__ import annotations
 
-import asyncio
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -72,7 +77,7 @@ MAX_RESYNCS = 3
 @dataclass
 class _State:
     total: int | None = None  # the server's total, as the latest page said
-    pages: dict[int, list[Row]] = field(default_factory=dict)
+    pages: OrderedDict[int, list[Row]] = field(default_factory=OrderedDict)  # by recency
     loading: set[int] = field(default_factory=set)
     failed: set[int] = field(default_factory=set)
     stale: set[int] = field(default_factory=set)  # shown, but to be fetched again
@@ -135,6 +140,7 @@ class PagedTable(ScrollView, can_focus=True):
         *,
         page_size: int = 100,
         empty_text: str = "Nothing here",
+        max_pages: int = 40,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -143,10 +149,14 @@ class PagedTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.page_size = page_size
         self.empty_text = empty_text
+        self.max_pages = max(2, max_pages)
         self._fetch_page = fetch_page
         self._state = _State()
-        self._filter: str | None = None
-        self._filtered: list[Row] | None = None
+        self._matches: Sequence[Any] | None = None
+        self._make_row: Callable[[Any], Row] | None = None
+        self._key_of: Callable[[Any], str] = lambda entry: str(entry)
+        self._match_rows: dict[int, Row] = {}
+        self._no_match = ""
         self._keep_key: str | None = None
         self._width_cache: tuple[int, list[int]] | None = None
 
@@ -164,10 +174,6 @@ class PagedTable(ScrollView, can_focus=True):
         return sum(len(rows) for rows in self._state.pages.values())
 
     @property
-    def fully_loaded(self) -> bool:
-        return self._state.total is not None and not self.missing_pages()
-
-    @property
     def page_count(self) -> int:
         total = self._state.total or 0
         return max(1, -(-total // self.page_size))
@@ -175,8 +181,8 @@ class PagedTable(ScrollView, can_focus=True):
     @property
     def row_count(self) -> int:
         """Rows the user can move through: matches when filtering, else the total."""
-        if self._filtered is not None:
-            return len(self._filtered)
+        if self._matches is not None:
+            return len(self._matches)
         return self.total or 0
 
     @property
@@ -184,12 +190,20 @@ class PagedTable(ScrollView, can_focus=True):
         return bool(self._state.loading)
 
     @property
-    def filter_text(self) -> str | None:
-        return self._filter
+    def showing_matches(self) -> bool:
+        return self._matches is not None
 
     def row_at(self, index: int) -> Row | None:
-        if self._filtered is not None:
-            return self._filtered[index] if 0 <= index < len(self._filtered) else None
+        if self._matches is not None:
+            if not 0 <= index < len(self._matches):
+                return None
+            row = self._match_rows.get(index)
+            if row is None and self._make_row is not None:
+                row = self._make_row(self._matches[index])
+                if len(self._match_rows) > 500:  # only the rows drawn lately are kept
+                    self._match_rows.clear()
+                self._match_rows[index] = row
+            return row
         page, offset = self._locate(index)
         rows = self._state.pages.get(page)
         return rows[offset] if rows is not None and 0 <= offset < len(rows) else None
@@ -219,13 +233,25 @@ class PagedTable(ScrollView, can_focus=True):
         for page in sorted(self._state.pages):
             yield from self._state.pages[page]
 
-    def missing_pages(self) -> list[int]:
-        state = self._state
-        if state.total is None:
-            return [1]
-        return [
-            p for p in range(1, self.page_count + 1) if p not in state.pages or p in state.stale
-        ]
+    def page_of(self, index: int) -> int:
+        return self._locate(index)[0]
+
+    def visible_range(self) -> range:
+        """The indices of the rows on screen now."""
+        first = int(self.scroll_y)
+        return range(first, min(self.row_count, first + self._body_height()))
+
+    def rows_in_view(self) -> list[tuple[int, Row]]:
+        """(page, row) for each loaded row on screen; page is 0 for a match."""
+        shown: list[tuple[int, Row]] = []
+        for index in self.visible_range():
+            row = self.row_at(index)
+            if row is not None:
+                shown.append((0 if self._matches is not None else self.page_of(index), row))
+        return shown
+
+    def page_rows(self, page: int) -> list[Row] | None:
+        return self._state.pages.get(page)
 
     # -- changing what the table holds ----------------------------------------
 
@@ -244,7 +270,6 @@ class PagedTable(ScrollView, can_focus=True):
         generation = self._state.generation + 1
         self._state = _State(generation=generation)
         self._keep_key = keep_key
-        self._refilter()
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
         self._update_virtual_size()
@@ -263,7 +288,7 @@ class PagedTable(ScrollView, can_focus=True):
         old = self._state
         self._state = _State(
             total=old.total,
-            pages=dict(old.pages),
+            pages=OrderedDict(old.pages),
             stale=set(old.pages),
             generation=old.generation + 1,
         )
@@ -278,11 +303,16 @@ class PagedTable(ScrollView, can_focus=True):
             for index, existing in enumerate(rows):
                 if existing.key == row.key:
                     rows[index] = row
-                    if self._filtered is not None:
-                        self._refilter()
                     self.refresh()
                     return True
         return False
+
+    def replace_page(self, page: int, result: PageResult) -> None:
+        """A page asked for again (the follower): its rows replace the ones shown."""
+        if page not in self._state.pages:
+            return  # scrolled out and dropped meanwhile: nothing on screen to update
+        self._store(page, result.rows, result.total)
+        self._after_store()
 
     def remove_row(self, key: str) -> bool:
         """Drop a row (an item that is gone) without moving the rows below it twice."""
@@ -298,7 +328,6 @@ class PagedTable(ScrollView, can_focus=True):
                         del self._state.pages[later]
                     self._state.stale.add(page)
                     self._recount()
-                    self._refilter()
                     self._update_virtual_size()
                     self._clamp_cursor()
                     self._request_visible()
@@ -306,32 +335,47 @@ class PagedTable(ScrollView, can_focus=True):
                     return True
         return False
 
-    def set_filter(self, text: str | None) -> None:
-        """Narrow to rows whose search text holds `text` (case-insensitive)."""
+    def show_matches(
+        self,
+        matches: Sequence[Any],
+        make_row: Callable[[Any], Row],
+        key_of: Callable[[Any], str],
+        *,
+        no_match: str = "no match",
+    ) -> None:
+        """Show these entries instead of the pages (a filter), keeping the cursor's row
+        under the cursor when it still matches, else at the top."""
         current = self.current_row
-        self._filter = text.lower().strip() if text and text.strip() else None
-        self._refilter()
+        first = self._matches is None
+        self._matches = matches
+        self._make_row = make_row
+        self._key_of = key_of
+        self._match_rows = {}
+        self._no_match = no_match
+        self._update_virtual_size()
+        if current is not None:
+            index = next((i for i, m in enumerate(matches) if key_of(m) == current.key), None)
+            if index is not None:
+                self.cursor = index
+            elif first:
+                self.cursor = 0
+        self._clamp_cursor()
+        self.refresh()
+
+    def clear_matches(self) -> None:
+        """Back to the pages, with the cursor on the row it was on if that is loaded."""
+        if self._matches is None:
+            return
+        current = self.current_row
+        self._matches = None
+        self._match_rows = {}
         self._update_virtual_size()
         self.cursor = 0
-        if current is not None:
-            self._move_to_key(current.key)
-        self._clamp_cursor()
+        if current is not None and not self._move_to_key(current.key):
+            self._keep_key = current.key
         self.scroll_to(y=max(0, self.cursor - self._body_height() // 2), animate=False)
         self.refresh()
         self._request_visible()
-
-    def _refilter(self) -> None:
-        if self._filter is None:
-            self._filtered = None
-            return
-        needle = self._filter
-        seen: set[str] = set()
-        matches: list[Row] = []
-        for row in self.loaded_rows():
-            if row.key not in seen and needle in row.search_text:
-                seen.add(row.key)
-                matches.append(row)
-        self._filtered = matches
 
     # -- loading -----------------------------------------------------------
 
@@ -362,17 +406,19 @@ class PagedTable(ScrollView, can_focus=True):
             return  # an answer to a query that was replaced meanwhile
         self._state.loading.discard(page)
         self._store(page, result.rows, result.total)
-        if self._filter is not None:
-            self._refilter()
-        self._update_virtual_size()
-        moved = self._keep_key is not None and self._move_to_key(self._keep_key)
-        if moved and not self._state.stale:  # else follow the row until the pages settle
-            self._keep_key = None
-        self._clamp_cursor()
-        self.refresh()
+        self._after_store()
         self.post_message(self.Loaded(self, page))
         if page == 1 or self.cursor // self.page_size + 1 == page:
             self.post_message(self.Highlighted(self, self.current_row))
+
+    def _after_store(self) -> None:
+        self._update_virtual_size()
+        if self._matches is None:
+            moved = self._keep_key is not None and self._move_to_key(self._keep_key)
+            if moved and not self._state.stale:  # else follow the row until pages settle
+                self._keep_key = None
+            self._clamp_cursor()
+        self.refresh()
         self._request_visible()
 
     def _store(self, page: int, rows: list[Row], total: int) -> None:
@@ -400,11 +446,26 @@ class PagedTable(ScrollView, can_focus=True):
         elif repeated:
             rows = [row for row in rows if row.key not in shown]  # shown once, where it was
         state.pages[page] = rows
+        state.pages.move_to_end(page)
         state.stale.discard(page)
         state.total = total
         for gone in [p for p in state.pages if p > self.page_count]:
             del state.pages[gone]  # past the end of a list that shrank
+        self._evict()
         self._recount()
+
+    def _evict(self) -> None:
+        """Keep at most `max_pages` pages: the least recently used out of view go."""
+        state = self._state
+        if len(state.pages) <= self.max_pages:
+            return
+        keep = set(self.visible_pages()) | {self._locate(self.cursor)[0], 1}
+        for page in list(state.pages):
+            if len(state.pages) <= self.max_pages:
+                break
+            if page not in keep:
+                del state.pages[page]
+                state.stale.discard(page)
 
     def _recount(self) -> None:
         """Note the pages holding fewer rows than their place in the total."""
@@ -419,20 +480,8 @@ class PagedTable(ScrollView, can_focus=True):
                 short[page] = room - len(rows)
         state.short = short
 
-    async def fill(self, concurrency: int = 2) -> None:
-        """Fetch every page not loaded yet (for a filter that must see them all)."""
-        generation = self._state.generation
-        while generation == self._state.generation:
-            state = self._state
-            todo = [p for p in self.missing_pages() if p not in state.loading | state.failed]
-            if not todo:
-                return
-            batch = todo[:concurrency]
-            state.loading.update(batch)
-            await asyncio.gather(*(self._load(page, generation) for page in batch))
-
     def visible_pages(self) -> list[int]:
-        if self._filtered is not None or self._state.total is None:
+        if self._matches is not None or self._state.total is None:
             return []
         first = int(self.scroll_y)
         last = min(self.row_count - 1, first + self._body_height())
@@ -443,15 +492,19 @@ class PagedTable(ScrollView, can_focus=True):
         return sorted(p for p in pages if p <= self.page_count)
 
     def _request_visible(self) -> None:
+        state = self._state
         for page in self.visible_pages():
-            if page not in self._state.failed:
-                self.load_page(page)
+            if page in state.pages:
+                state.pages.move_to_end(page)  # in view: the last to be dropped
+            if page not in state.failed:
+                self.load_page(page)  # not loaded, or stale: asked for (again)
 
     # -- cursor --------------------------------------------------------------
 
     def _move_to_key(self, key: str) -> bool:
-        if self._filtered is not None:
-            places = (i for i, row in enumerate(self._filtered) if row.key == key)
+        if self._matches is not None:
+            key_of = self._key_of
+            places = (i for i, entry in enumerate(self._matches) if key_of(entry) == key)
         else:
             places = (
                 self._index_of(page, i)
@@ -618,10 +671,10 @@ class PagedTable(ScrollView, can_focus=True):
         return self._line(row.cells, width, style)
 
     def _message_line(self, width: int, style: Style) -> Strip:
-        if self._state.total is None:
+        if self._matches is None and self._state.total is None:
             text = "could not load: r to retry" if self._state.failed else "loading…"
-        elif self._filter is not None:
-            text = f"no match for {self._filter!r} yet"
+        elif self._matches is not None:
+            text = self._no_match
         else:
             text = self.empty_text
         placeholder = self.get_component_rich_style("paged-table--placeholder")

@@ -1,0 +1,75 @@
+"""What every change shares: the read-only refusal, and recording what was started.
+
+Each kind's `open_*` functions push its modal with a `send` coroutine over the
+session (one write, through the scheduler), and on success record the operation in
+the activity, tell the user, and hand the result to the screen so it updates its rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.screen import Screen
+
+from wpe_tui.api import Deletion
+from wpe_tui.core.activity import Operation
+from wpe_tui.core.session import Session
+
+
+def refuse(host: Screen[Any], session: Session, what: str) -> None:
+    host.notify(
+        f"Read-only mode ({session.read_only_reason}): {what} is turned off. Nothing was sent.",
+        severity="warning",
+        timeout=6,
+    )
+
+
+def allowed(host: Screen[Any], session: Session, what: str) -> bool:
+    """False (and the user told why) in read-only mode: nothing may be sent."""
+    if session.read_only:
+        refuse(host, session, what)
+        return False
+    return True
+
+
+def record(
+    session: Session,
+    action: str,
+    kind: str,
+    item: Any,
+    *,
+    site_id: str,
+    site_name: str,
+    default_status: str = "in_progress",
+    detail: str = "",
+    backup_id: str | None = None,
+    followable: bool = True,
+) -> Operation:
+    """Put what the API just accepted in the activity; it is followed from there."""
+    status = getattr(item, "status", None) or default_status
+    created = getattr(item, "created_at", None)
+    return session.activity.started(
+        Operation(
+            action=action,
+            kind=kind,
+            item_id=str(item.id),
+            site_id=site_id,
+            site_name=site_name,
+            status=status.lower(),
+            started_at=(created or session.activity.now()).astimezone(),
+            eta=getattr(item, "estimated_completion_time", None),
+            detail=detail,
+            backup_id=backup_id,
+            followable=followable,
+        )
+    )
+
+
+def deleting(item: Any, deletion: Deletion) -> Any:
+    """The item as the server now has it: deleting, with its estimate."""
+    return item.model_copy(
+        update={
+            "status": deletion.status or "deleting",
+            "estimated_completion_time": deletion.estimated_completion_time,
+        }
+    )

@@ -1,0 +1,64 @@
+"""How values read in a cell: statuses with a colour and a symbol, durations, URLs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.text import Text
+
+from wpe_tui.text import clean
+
+# Each status has a symbol as well as a colour, so it reads under NO_COLOR too.
+_STATUS_STYLES = {
+    "active": ("green", "●"),
+    "completed": ("green", "✓"),
+    "inactive": ("dim", "○"),
+    "failed": ("bold red", "✗"),
+    "aborted": ("bold red", "✗"),
+    "provisioning": ("yellow", "◌"),
+    "pending": ("yellow", "◌"),
+    "requested": ("yellow", "◌"),
+    "initiated": ("yellow", "◌"),
+    "in_progress": ("yellow", "◌"),
+    "deleting": ("magenta", "✕"),
+}
+_UNKNOWN = ("", "?")
+
+
+def status_text(status: str | None) -> Text:
+    """A status in its colour, after its symbol; unknown ones plain, never dropped."""
+    if not status:
+        return Text("—")
+    label = clean(status).replace("_", " ")
+    style, _symbol = _STATUS_STYLES.get(status.lower(), _UNKNOWN)
+    return Text(label, style=style)
+
+
+def duration(delta: timedelta | None) -> str:
+    if delta is None:
+        return "—"
+    seconds = int(delta.total_seconds())
+    if seconds < 0:
+        return "—"
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{seconds:02d}s"
+
+
+def short_url(url: str | None) -> str:
+    """A URL without its https:// (every site has one; the host is what tells them apart)."""
+    if not url:
+        return "—"
+    return clean(url.removeprefix("https://"))
+
+
+_FORGES = ("https://", "http://", "github.com/", "gitlab.com/", "bitbucket.org/")
+
+
+def short_source(text: str) -> str:
+    """A source without the forge's host: in a narrow column the repo and branch matter."""
+    for prefix in _FORGES:
+        text = text.removeprefix(prefix)
+    return text
