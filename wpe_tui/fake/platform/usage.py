@@ -56,7 +56,7 @@ def profile(seed: int, code: int, environment: str | None, *, new: bool) -> Prof
 
     roll = mix64(stream(seed, SALT_USAGE) ^ code) % 25
     measured = "never" if new or roll == 3 else "stale" if roll == 7 else "ok"
-    if code < 12:  # the first three sites (the demo's) are always measured
+    if code < 16:  # the first four sites (the demo's, of both accounts) are measured
         measured = "never" if new else "ok"
     elif code in (STALE_CODE, UNMEASURED_CODE):  # and every account has one of each other kind
         measured = "stale" if code == STALE_CODE else "never"
