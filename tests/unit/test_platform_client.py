@@ -31,6 +31,7 @@ from tests.fixtures.platform import (
 from wpe_tui import __version__
 from wpe_tui.api import (
     AuthError,
+    ConflictError,
     DecodeError,
     InsecureUrlError,
     NetworkError,
@@ -265,6 +266,12 @@ def _odd_app() -> Starlette:
     async def no_content(request: Request) -> Response:
         return Response(status_code=204)
 
+    async def forbidden(request: Request) -> Response:
+        return JSONResponse({"message": "You don't have permission"}, status_code=403)
+
+    async def conflict(request: Request) -> Response:
+        return JSONResponse({"message": "Transfer has already started"}, status_code=409)
+
     async def empty_429(request: Request) -> Response:
         return Response(status_code=429, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
 
@@ -274,6 +281,8 @@ def _odd_app() -> Starlette:
             Route("/v1/sites", shapeless),
             Route("/v1/installs/{install_id}/purge_cache", no_content, methods=["POST"]),
             Route("/v1/accounts", empty_429),
+            Route("/v1/accounts/{account_id}/limits", forbidden),
+            Route("/v1/install_copy", conflict, methods=["POST"]),
         ]
     )
 
@@ -294,6 +303,22 @@ async def test_answers_that_are_not_what_the_api_promised(odd: FakeServer) -> No
         with pytest.raises(RateLimitError) as raised:
             await client.list_accounts()  # no JSON, and a Retry-After that is a date
     assert raised.value.retry_after is None
+
+
+async def test_a_403_is_an_auth_error_that_asks_for_no_new_password_and_409_a_conflict(
+    odd: FakeServer,
+) -> None:
+    events: list[str] = []
+    async with PlatformClient(API_USER, API_PASSWORD, odd.base_url) as client:
+        client.listener = events.append
+        with pytest.raises(AuthError) as forbidden:
+            await client.get_account_limits("a")
+        with pytest.raises(ConflictError) as conflict:
+            await client.copy_install("a", "b")
+
+    assert forbidden.value.status == 403 and "permission" in str(forbidden.value)
+    assert conflict.value.status == 409 and "already started" in str(conflict.value)
+    assert "unauthorized" not in events
 
 
 async def test_an_empty_202_is_accepted(client: PlatformClient, fake: PlatformFake) -> None:
