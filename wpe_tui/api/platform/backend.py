@@ -307,7 +307,7 @@ class PlatformBackend(PlatformSession):
     ) -> app.Page[app.Domain]:
         """The domains of the site's installs, production's first."""
         _check_page(page, per_page)
-        installs = await self.directory.installs_of(site_id)
+        installs = mapping.ordered(await self.directory.installs_of(site_id))
         lists = await self._fan_out([self.client.all_domains(i.id) for i in installs])
         rows = [
             mapping.domain(item, facts)

@@ -399,16 +399,11 @@ class PlatformClient:
                     status=response.status_code,
                 ) from None
         failure = error_for(label, response)
-        for secret in self._secrets:  # a server that echoes the credentials must not leak them
-            value = secret.get_secret_value()
-            if value in failure.message:
-                failure.message = failure.message.replace(value, "[redacted]")
+        # A server that echoes the credentials back must not make them leak.
+        failure.message = self._redact(failure.message)
         failure.args = (failure.message,)
         if isinstance(failure, ValidationError):
-            failure.fields = {
-                name: [self._redact(m) for m in messages]
-                for name, messages in failure.fields.items()
-            }
+            failure.fields = {k: [self._redact(m) for m in v] for k, v in failure.fields.items()}
         raise failure
 
     def _redact(self, text: str) -> str:

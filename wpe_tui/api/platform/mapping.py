@@ -108,7 +108,7 @@ def environment(facts: InstallFacts) -> app.Environment:
     )
 
 
-def _ordered(installs: Iterable[InstallFacts]) -> list[InstallFacts]:
+def ordered(installs: Iterable[InstallFacts]) -> list[InstallFacts]:
     # Production first, then staging and development; legacy installs keep their place.
     return sorted(installs, key=lambda i: ENVIRONMENT_ORDER.get(i.environment or "", 3))
 
@@ -124,13 +124,13 @@ def site(
     disk_usage: app.DiskUsage | None = None,
     bandwidth: app.Bandwidth | None = None,
 ) -> app.Site:
-    ordered = _ordered(installs)
-    environments = [environment(i) for i in ordered]
-    main = ordered[0] if ordered else None
+    ordered_installs = ordered(installs)
+    environments = [environment(i) for i in ordered_installs]
+    main = ordered_installs[0] if ordered_installs else None
     # The API has no site status: a site is pending while one of its installs is.
-    pending = any(i.status == "pending" for i in ordered)
+    pending = any(i.status == "pending" for i in ordered_installs)
     domains: list[str] = []
-    for install in ordered:
+    for install in ordered_installs:
         for host in (install.primary_domain, install.cname):
             if host and host not in domains:
                 domains.append(host)

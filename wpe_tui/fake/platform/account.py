@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from wpe_tui.fake.clock import Clock, SystemClock
-from wpe_tui.fake.generate import NameBook, SiteTimeline, rng_for
+from wpe_tui.fake.generate import NameBook, SiteTimeline
 from wpe_tui.fake.platform import generate as gen
 from wpe_tui.fake.platform import ids, rules
 from wpe_tui.fake.platform.records import (
@@ -119,20 +119,12 @@ class PlatformAccount:
     def _site(self, index: int) -> SiteRecord:
         record = self._sites.get(index)
         if record is None:
-            envs = gen.layout(self.seed, index)
-            rng = rng_for(self.seed, gen.SALT_SITE, index)
-            sandbox = envs == ("development",)
-            record = SiteRecord(
-                index=index,
-                id=ids.make_id(self.seed, ids.SITE, index),
+            record = gen.make_site(
+                self.seed,
+                index,
                 name=self._names.name(index),
                 account_id=self.account_ids[gen.account_no(index)],
                 created_at=self._timeline.created_at(index),
-                group_name=rng.choice(gen._GROUPS),
-                tags=sorted(rng.sample(gen._TAGS, rng.choice((0, 0, 1, 2)))),
-                sandbox=sandbox,
-                transferable=sandbox,
-                install_codes=[gen.install_code(index, slot) for slot in range(len(envs))],
             )
             self._sites[index] = record
         return record
@@ -147,20 +139,7 @@ class PlatformAccount:
             return record
         owner, slot = divmod(code, 4)
         if slot == gen.ORPHAN_SLOT:
-            account, name, domain = gen.ORPHANS[owner]
-            created = self.epoch - timedelta(days=2900 - 200 * owner)
-            record = gen.make_install(
-                self.seed,
-                code,
-                name=name,
-                environment=None,
-                account_id=self.account_ids[account],
-                site_id=None,
-                site_name=name,
-                created_at=created,
-                active_at=created,
-                custom_domain=domain,
-            )
+            record = gen.make_orphan(self.seed, owner, self.account_ids, self.epoch)
         else:
             site = self._site(owner)
             envs = gen.layout(self.seed, owner)

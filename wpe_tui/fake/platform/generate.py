@@ -17,7 +17,7 @@ from typing import overload
 
 from wpe_tui.fake.generate import ACME_NAMES, mix64, rng_for, stream
 from wpe_tui.fake.platform import ids
-from wpe_tui.fake.platform.records import BackupRecord, DomainRecord, InstallRecord
+from wpe_tui.fake.platform.records import BackupRecord, DomainRecord, InstallRecord, SiteRecord
 
 ENVIRONMENTS = ("production", "staging", "development")
 PHP_VERSIONS = ("7.4", "8.0", "8.1", "8.2", "8.3")
@@ -143,6 +143,44 @@ def install_names(site_name: str, index: int, envs: tuple[str | None, ...]) -> l
                 {"production": base, "staging": base[:11] + "stg"}.get(env, base[:11] + "dev")
             )
     return names
+
+
+def make_site(
+    seed: int, index: int, *, name: str, account_id: str, created_at: datetime
+) -> SiteRecord:
+    envs = layout(seed, index)
+    rng = rng_for(seed, SALT_SITE, index)
+    sandbox = envs == ("development",)
+    return SiteRecord(
+        index=index,
+        id=ids.make_id(seed, ids.SITE, index),
+        name=name,
+        account_id=account_id,
+        created_at=created_at,
+        group_name=rng.choice(_GROUPS),
+        tags=sorted(rng.sample(_TAGS, rng.choice((0, 0, 1, 2)))),
+        sandbox=sandbox,
+        transferable=sandbox,
+        install_codes=[install_code(index, slot) for slot in range(len(envs))],
+    )
+
+
+def make_orphan(seed: int, n: int, account_ids: list[str], epoch: datetime) -> InstallRecord:
+    """Install ``n`` of ORPHANS: years old, active, no site, no environment type."""
+    account, name, domain = ORPHANS[n]
+    created = epoch - timedelta(days=2900 - 200 * n)
+    return make_install(
+        seed,
+        install_code(n, ORPHAN_SLOT),
+        name=name,
+        environment=None,
+        account_id=account_ids[account],
+        site_id=None,
+        site_name=name,
+        created_at=created,
+        active_at=created,
+        custom_domain=domain,
+    )
 
 
 def make_install(
