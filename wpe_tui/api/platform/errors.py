@@ -1,0 +1,74 @@
+"""The Hosting Platform API's error answers as the app's `ApiError` classes.
+
+400 and 422 carry ``{message, errors: [{resource, field, type, code, message}]}``;
+401, 403, 404 and 409 ``{message}``; 429, 502 and 503 may have no JSON at all.
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from wpe_tui.api.errors import (
+    ApiError,
+    AuthError,
+    ConflictError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    ValidationError,
+)
+
+
+def _error_body(response: httpx.Response) -> tuple[str | None, dict[str, list[str]]]:
+    """The message and the field errors of ``{message, errors: [{field, message}]}``."""
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None, {}
+    if isinstance(body, str):
+        return body, {}
+    if not isinstance(body, dict):
+        return None, {}
+    message = body.get("message") if isinstance(body.get("message"), str) else None
+    fields: dict[str, list[str]] = {}
+    errors = body.get("errors")
+    if isinstance(errors, list):
+        for item in errors:
+            if isinstance(item, dict) and item.get("field") is not None:
+                text = item.get("message")
+                fields.setdefault(str(item["field"]), []).append(str(text or "is not valid"))
+    return message, fields
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date: rare enough to leave to the scheduler's own pause
+
+
+def error_for(label: str, response: httpx.Response) -> ApiError:
+    status = response.status_code
+    server_message, fields = _error_body(response)
+    reason = server_message or response.reason_phrase or "no message"
+    message = f"{label}: {status} {reason}"
+    if status == 401:
+        return AuthError(
+            f"{label}: 401 the API user ID or password was refused ({reason})", status=status
+        )
+    if status == 403:
+        return AuthError(f"{label}: 403 this API user may not do that ({reason})", status=status)
+    if status == 404:
+        return NotFoundError(message, status=status)
+    if status == 409:
+        return ConflictError(message, status=status)
+    if status in (400, 422):
+        return ValidationError(message, status=status, fields=fields)
+    if status == 429:
+        return RateLimitError(message, status=status, retry_after=_retry_after(response))
+    if status >= 500:
+        return ServerError(message, status=status)
+    return ApiError(message, status=status)

@@ -1,0 +1,197 @@
+"""`PlatformSession`: the Hosting Platform API client and what one session caches."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+from pydantic import SecretStr
+
+from wpe_tui.api import models as app
+from wpe_tui.api.capabilities import Capabilities
+from wpe_tui.api.errors import ApiError, ValidationError
+from wpe_tui.api.platform import mapping
+from wpe_tui.api.platform import models as wire
+from wpe_tui.api.platform.client import MAX_LIMIT, PLATFORM_BASE_URL, PlatformClient
+from wpe_tui.api.platform.directory import SiteDirectory
+
+PLATFORM_CAPABILITIES = Capabilities(
+    name="Hosting Platform API",
+    create_site=False,
+    edit_site=False,
+    delete_site=False,
+    backup_types=(),
+    delete_backup=False,
+    restore_environment_choice=False,
+    restore_contents=False,
+    follow_restore=False,
+    backup_needs_environment=True,
+    notification_emails=True,
+    deployments=False,
+    domains=True,
+    purge_cache=True,
+    copy_environment=True,
+    accounts=True,
+    server_sort=False,
+    server_status_filter=False,
+    server_search=False,
+    max_page_size=MAX_LIMIT,
+    requests_per_second=5.0,
+)
+USAGE_SECONDS = 600.0  # daily figures: asking again within minutes would tell nothing new
+
+R = TypeVar("R")
+
+
+class PlatformSession:
+    """The client, and what a session keeps: the user, the accounts, their plan limits,
+    each install's usage (10 minutes) and which install each backup belongs to."""
+
+    def __init__(
+        self,
+        api_user: str,
+        api_password: str | SecretStr,
+        base_url: str = PLATFORM_BASE_URL,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        parallel: int = 3,
+        monotonic: Callable[[], float] = time.monotonic,
+        **client_options: Any,
+    ) -> None:
+        self.client = PlatformClient(
+            api_user, api_password, base_url, transport=transport, **client_options
+        )
+        self.directory = SiteDirectory(self.client)
+        self._parallel = asyncio.Semaphore(parallel)  # one call fans out to a few at a time
+        self._monotonic = monotonic
+        self._memo: dict[str, Any] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._usage: dict[str, tuple[float, wire.InstallDailyUsageMetricsSeries]] = {}
+        self._backup_install: dict[str, str] = {}  # backup ID -> install ID
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.client.base_url!r})"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return PLATFORM_CAPABILITIES
+
+    @property
+    def listener(self) -> Callable[[str], None] | None:
+        return self.client.listener
+
+    @listener.setter
+    def listener(self, value: Callable[[str], None] | None) -> None:
+        self.client.listener = value
+
+    @property
+    def base_url(self) -> str:
+        return self.client.base_url
+
+    @property
+    def requests_sent(self) -> int:
+        return self.client.requests_sent
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- session caches --------------------------------------------------------------
+
+    async def _once(self, key: str, load: Callable[[], Awaitable[R]]) -> R:
+        """``load()`` once per session; concurrent callers share the one request, and a
+        failure is not kept, so the next caller tries again."""
+        if key in self._memo:
+            value: R = self._memo[key]
+            return value
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            if key not in self._memo:
+                self._memo[key] = await load()
+            value = self._memo[key]
+            return value
+
+    async def _fan_out(self, calls: Sequence[Awaitable[R]]) -> list[R]:
+        async def limited(call: Awaitable[R]) -> R:
+            async with self._parallel:
+                return await call
+
+        return list(await asyncio.gather(*(limited(c) for c in calls)))
+
+    async def _account_names(self) -> dict[str, str]:
+        try:
+            return mapping.account_names(await self.list_accounts())
+        except ApiError as error:
+            if error.status == 401:
+                raise
+            return {}  # the names are a nicety; the sites still show
+
+    def _known_account_names(self) -> Mapping[str, str]:
+        accounts = self._memo.get("accounts")
+        return mapping.account_names(accounts) if accounts is not None else {}
+
+    async def _limits(self, account_id: str | None) -> wire.AccountLimits | None:
+        if not account_id:
+            return None
+        try:
+            return await self._once(
+                f"limits:{account_id}", lambda: self.client.get_account_limits(account_id)
+            )
+        except ApiError as error:
+            if error.status == 401:
+                raise
+            if error.status in (403, 404):  # this user may not see the plan: not asked again
+                self._memo[f"limits:{account_id}"] = None
+            return None
+
+    async def _usage_of(self, install_id: str) -> wire.InstallDailyUsageMetricsSeries | None:
+        kept = self._usage.get(install_id)
+        now = self._monotonic()
+        if kept is not None and now - kept[0] < USAGE_SECONDS:
+            return kept[1]
+        try:
+            series = await self.client.get_install_usage(install_id)
+        except ApiError as error:
+            if error.status == 401:
+                raise
+            return None  # shown as unknown; the rest of the site still shows
+        self._usage[install_id] = (now, series)
+        return series
+
+    async def _emails(self, given: Sequence[str]) -> list[str]:
+        emails = [e.strip() for e in given if e and e.strip()]
+        if emails:
+            return emails
+        own = await self.current_user_email()
+        if own:
+            return [own]
+        raise ValidationError(
+            "Give an address for WP Engine to email when it is done",
+            fields={"notification_emails": ["at least one address is required"]},
+        )
+
+    # -- accounts and the user -------------------------------------------------------
+
+    async def list_accounts(self) -> list[app.Account]:
+        async def load() -> list[app.Account]:
+            return [mapping.account(a) for a in await self.client.all_accounts()]
+
+        accounts: list[app.Account] = await self._once("accounts", load)
+        return list(accounts)
+
+    async def current_user_email(self) -> str | None:
+        user = await self._once("user", self.client.current_user)
+        return user.email or None
