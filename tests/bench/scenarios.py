@@ -18,7 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tests.bench.demo_server import API_KEY, DemoServer, Request
+from tests.bench.api import CUSTOMER, BenchApi, Skipped
+from tests.bench.demo_server import DemoServer, Request
 from tests.bench.paths import FLOOR_APP, PYTHON, WPE_TUI, app_env
 from tests.bench.report import (
     Figure,
@@ -50,18 +51,31 @@ class Bench:
     columns: int = 80
     lines: int = 24
     app_path: Path | None = None  # a patched copy of wpe_tui to run instead (before/after)
+    api: BenchApi = CUSTOMER
+    quick: bool = False
+    scale_runs: int = 3  # runs of each account-scale figure (scenario 6)
 
     def say(self, text: str) -> None:
         print(f"  {text}", file=sys.stderr, flush=True)
 
+    def server(
+        self, sites: int, latency_ms: float = 0.0, options: Sequence[str] = ()
+    ) -> DemoServer:
+        return DemoServer(sites, latency_ms, options=options, api=self.api)
+
+    def customer_only(self) -> None:
+        """For scenarios that need the Customer API's server-side sort or its lists."""
+        if self.api.platform:
+            raise Skipped("it needs the Customer API (sort by name, backup and deployment lists)")
+
     def app(self, server: DemoServer) -> Terminal:
-        env = app_env(server.base_url, self.home, API_KEY)
+        env = app_env(server.base_url, self.home, self.api.app_env())
         if self.app_path is not None:
             env["PYTHONPATH"] = str(self.app_path)
         return Terminal([str(WPE_TUI)], env, columns=self.columns, lines=self.lines)
 
     def floor(self, server: DemoServer) -> Terminal:
-        env = app_env(server.base_url, self.home, API_KEY)
+        env = app_env(server.base_url, self.home, self.api.app_env())
         return Terminal([str(PYTHON), str(FLOOR_APP)], env, columns=self.columns, lines=self.lines)
 
     def warm_up(
@@ -162,15 +176,20 @@ def _eta(body: dict[str, Any]) -> float:
     return datetime.fromisoformat(body["estimated_completion_time"]).timestamp()
 
 
-def _settled(server: DemoServer, site: dict[str, Any]) -> bool:
+def settled(server: DemoServer, site: dict[str, Any]) -> bool:
     """Nothing of this site is in progress (so its detail screen has nothing to poll)."""
-    if not is_final(site.get("status")):
+    api = server.api
+    if not api.platform and not is_final(site.get("status")):
         return False
-    for kind in ("backups", "deployments"):
-        body = server.get(f"/sites/{site['id']}/{kind}", per_page=100)
-        if body["pagination"]["total"] > 100:
-            return False
-        if not all(is_final(item.get("status")) for item in body["results"]):
+    for path in api.child_lists(site):
+        one_item = api.platform and not path.endswith("/backups")  # an install
+        body = server.get(path) if one_item else server.get(path, **api.first_items(100))
+        if "results" not in body:  # one item (an install): its own status
+            if not is_final(body.get("status")):
+                return False
+            continue
+        items, total = api.results(body)
+        if total > len(items) or not all(is_final(item.get("status")) for item in items):
             return False
     return True
 
@@ -180,7 +199,7 @@ def _settled(server: DemoServer, site: dict[str, Any]) -> bool:
 
 def first_rows(bench: Bench) -> list[Figure]:
     section = "1"
-    with DemoServer(sites=100) as server:
+    with bench.server(100) as server:
         shown = names_shown(server.site_names()[: bench.visible_rows])
         totals: dict[str, list[float]] = {"app": [], "floor": []}
         to_request: dict[str, list[float]] = {"app": [], "floor": []}
@@ -240,10 +259,11 @@ class _Account:
 
 def scale(bench: Bench) -> list[Figure]:
     section = "2"
+    bench.customer_only()
     accounts: dict[int, _Account] = {}
     try:
         for size in SIZES:
-            server = DemoServer(sites=size).start()
+            server = bench.server(size).start()
             total = server.get("/sites", per_page=1)["pagination"]["total"]
             last_page = -(-total // PAGE_SIZE)
             last_name = server.site_names(page=last_page, per_page=PAGE_SIZE)[-1]
@@ -332,7 +352,8 @@ LATENCY_MS = 100.0
 
 def concurrency(bench: Bench) -> list[Figure]:
     section = "3"
-    with DemoServer(sites=100, latency_ms=LATENCY_MS) as server:
+    bench.customer_only()
+    with bench.server(100, LATENCY_MS) as server:
         sites = server.sites()
         shown = names_shown([s["name"] for s in sites][: bench.visible_rows])
         # One request's latency, as a client on this machine sees it.
@@ -409,11 +430,16 @@ def concurrency(bench: Bench) -> list[Figure]:
 # -- 4. idle cost -----------------------------------------------------------------------
 
 
-def _enter_and_load(
+def enter_and_load(
     bench: Bench, term: Terminal, server: DemoServer, site: dict[str, Any], index: int
 ) -> float:
     """Open the site; return when its overview is on screen and both lists are answered."""
     pressed = _open_site(bench, term, index)
+    if server.api.platform:  # its detail screen is another app's: wait for the requests
+        term.wait_for(detail_shown, after=pressed, what=f"the detail of {site['name']}")
+        time.sleep(0.5)
+        server.wait_quiet(0.5)
+        return pressed
     term.wait_for(overview_ready, after=pressed, what=f"the overview of {site['name']}")
     deadline = time.time() + 10
     while time.time() < deadline:
@@ -426,10 +452,10 @@ def _enter_and_load(
 
 def idle(bench: Bench) -> list[Figure]:
     section = "4"
-    with DemoServer(sites=1000) as server:
+    with bench.server(1000) as server:
         sites = server.sites()[: bench.visible_rows]
         shown = names_shown([s["name"] for s in sites])
-        quiet = [i for i, site in enumerate(sites) if _settled(server, site)]
+        quiet = [i for i, site in enumerate(sites) if settled(server, site)]
         if len(quiet) < 2:
             raise RuntimeError("the demo account has too few sites with nothing in progress")
         idle_requests: list[float] = []
@@ -440,7 +466,7 @@ def idle(bench: Bench) -> list[Figure]:
             try:
                 term.wait_for(shown, what="the first page of sites")
                 term.settle(0.3)
-                _enter_and_load(bench, term, server, sites[index], index)
+                enter_and_load(bench, term, server, sites[index], index)
                 time.sleep(2.0)  # the first paint and the tab underline's animation
                 server.wait_quiet(0.2)
                 cpu_before, began = term.cpu_seconds(), time.time()
@@ -454,54 +480,11 @@ def idle(bench: Bench) -> list[Figure]:
                 f"idle run {run + 1}: {idle_requests[-1]:g} requests, "
                 f"CPU {percent(idle_cpu[-1])} in {bench.idle_seconds:g} s"
             )
-
-        per_interval: list[float] = []
-        intervals_seen: list[float] = []
-        for run in range(bench.runs):
-            index = quiet[1 + run % (len(quiet) - 1)]
-            site = sites[index]
-            term = bench.app(server)
-            try:
-                term.wait_for(shown, what="the first page of sites")
-                term.settle(0.3)
-                etas = [
-                    _eta(
-                        server.post(
-                            f"/sites/{site['id']}/backups", {"description": "bench", "type": "full"}
-                        )
-                    ),
-                ] + [
-                    _eta(
-                        server.post(
-                            f"/sites/{site['id']}/deployments",
-                            {
-                                "environment": "production",
-                                "source": {
-                                    "type": "git",
-                                    "repository": "github.com/bench/site",
-                                    "branch": f"bench-{n}",
-                                },
-                            },
-                        )
-                    )
-                    for n in range(2)
-                ]
-                pressed = _enter_and_load(bench, term, server, site, index)
-                loaded = time.time()
-                until = min(etas) - 0.1
-                time.sleep(max(0.0, until - time.time()))
-            finally:
-                term.close()
-            time.sleep(0.2)
-            polls = server.requests(loaded, until)
-            counts = _per_interval([r.arrived for r in polls], until)
-            per_interval.append(max(counts) if counts else math.nan)
-            intervals_seen.append(len(counts))
-            bench.say(
-                f"in-progress run {run + 1}: requests per interval {counts} "
-                f"(site {site['id']}, {len(polls)} requests in {until - pressed:.1f} s)"
-            )
-    interval = f"{REFRESH_INTERVAL:g} s"
+        busy: list[Figure] = []
+        if bench.api.platform:
+            bench.say("in-progress runs skipped: they start deployments (Customer API only)")
+        else:
+            busy = _in_progress(bench, server, sites, quiet, shown)
     return [
         Figure(
             section,
@@ -512,8 +495,68 @@ def idle(bench: Bench) -> list[Figure]:
         Figure(section, "CPU while idle, % of one core", idle_cpu, percent).met(
             lambda v: v < 1.0, "< 1 %"
         ),
+        *busy,
+    ]
+
+
+def _in_progress(
+    bench: Bench,
+    server: DemoServer,
+    sites: list[dict[str, Any]],
+    quiet: list[int],
+    shown: Predicate,
+) -> list[Figure]:
+    """Requests per refresh interval on a site detail with 3 items in progress."""
+    per_interval: list[float] = []
+    intervals_seen: list[float] = []
+    for run in range(bench.runs):
+        index = quiet[1 + run % (len(quiet) - 1)]
+        site = sites[index]
+        term = bench.app(server)
+        try:
+            term.wait_for(shown, what="the first page of sites")
+            term.settle(0.3)
+            etas = [
+                _eta(
+                    server.post(
+                        f"/sites/{site['id']}/backups", {"description": "bench", "type": "full"}
+                    )
+                ),
+            ] + [
+                _eta(
+                    server.post(
+                        f"/sites/{site['id']}/deployments",
+                        {
+                            "environment": "production",
+                            "source": {
+                                "type": "git",
+                                "repository": "github.com/bench/site",
+                                "branch": f"bench-{n}",
+                            },
+                        },
+                    )
+                )
+                for n in range(2)
+            ]
+            pressed = enter_and_load(bench, term, server, site, index)
+            loaded = time.time()
+            until = min(etas) - 0.1
+            time.sleep(max(0.0, until - time.time()))
+        finally:
+            term.close()
+        time.sleep(0.2)
+        polls = server.requests(loaded, until)
+        counts = _per_interval([r.arrived for r in polls], until)
+        per_interval.append(max(counts) if counts else math.nan)
+        intervals_seen.append(len(counts))
+        bench.say(
+            f"in-progress run {run + 1}: requests per interval {counts} "
+            f"(site {site['id']}, {len(polls)} requests in {until - pressed:.1f} s)"
+        )
+    interval = f"{REFRESH_INTERVAL:g} s"
+    return [
         Figure(
-            section,
+            "4",
             f"requests per refresh interval ({interval}), 3 in progress",
             per_interval,
             count,
@@ -554,9 +597,10 @@ def responsiveness(bench: Bench) -> list[Figure]:
     where the key put it (each key moves the highlight to another screen line).
     """
     section = "5"
+    bench.customer_only()
     top = bench.body[0]
     steps = [("pageup", top), ("j", top + 1), ("k", top), ("j", top + 1)]
-    with DemoServer(sites=100_000, latency_ms=SCROLL_LATENCY_MS) as server:
+    with bench.server(100_000, SCROLL_LATENCY_MS) as server:
         shown = names_shown(server.site_names()[: bench.visible_rows])
         p50: list[float] = []
         p95: list[float] = []
