@@ -13,15 +13,10 @@ import traceback
 from dataclasses import asdict
 from pathlib import Path
 
-from tests.bench.account_scale import account_scale
 from tests.bench.api import BenchApi, Skipped
+from tests.bench.harness import Bench
 from tests.bench.report import Figure, machine, table
-from tests.bench.scenarios import SCENARIOS, Bench
-
-ALL = {
-    **SCENARIOS,
-    "6": ("account scale: 10,000 sites, 1 in 6 stuck in flight, 100 ms latency", account_scale),
-}
+from tests.bench.scenarios import SCENARIOS
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -63,10 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     idle_runs = args.runs or (2 if args.quick else 5)
     idle_seconds = args.idle_seconds or (10.0 if args.quick else 60.0)
     columns, _, lines = args.size.partition("x")
-    chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(ALL)
-    unknown = [key for key in chosen if key not in ALL]
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(SCENARIOS)
+    unknown = [key for key in chosen if key not in SCENARIOS]
     if unknown:
-        print(f"no scenario {', '.join(unknown)}; there are {', '.join(ALL)}", file=sys.stderr)
+        print(
+            f"no scenario {', '.join(unknown)}; there are {', '.join(SCENARIOS)}", file=sys.stderr
+        )
         return 2
     began = time.time()
     description = machine(int(columns), int(lines), args.app_path)
@@ -88,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             scale_runs=args.runs or (2 if args.quick else 3),
         )
         for key in chosen:
-            title, scenario = ALL[key]
+            title, scenario = SCENARIOS[key]
             print(f"[{key}] {title}", file=sys.stderr, flush=True)
             started = time.time()
             try:

@@ -24,9 +24,7 @@ from typing import Any
 from tests.bench import scale_tools as tools
 from tests.bench.account_scale_figures import Results, figures
 from tests.bench.demo_server import DemoServer
-from tests.bench.report import Figure, megabytes, ms, percent, percentile
-from tests.bench.scale_tools import Sweep, Target
-from tests.bench.scenarios import (
+from tests.bench.harness import (
     PAGE_SIZE,
     REFRESH_INTERVAL,
     Bench,
@@ -35,6 +33,8 @@ from tests.bench.scenarios import (
     names_shown,
     settled,
 )
+from tests.bench.report import Figure, megabytes, ms, percent, percentile
+from tests.bench.scale_tools import Sweep, Target
 from tests.bench.terminal import Terminal, TerminalError
 
 SECTION = "6"

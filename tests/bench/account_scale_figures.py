@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from tests.bench.harness import REFRESH_INTERVAL
 from tests.bench.report import Figure, count, megabytes, ms, ms1, percent
-from tests.bench.scenarios import REFRESH_INTERVAL
 
 SECTION = "6"
 
