@@ -28,10 +28,9 @@ from tests.bench.harness import (
     PAGE_SIZE,
     REFRESH_INTERVAL,
     Bench,
-    cursor_on,
-    enter_and_load,
     names_shown,
     settled,
+    wait_loaded,
 )
 from tests.bench.report import Figure, megabytes, ms, percent, percentile
 from tests.bench.scale_tools import Sweep, Target
@@ -79,6 +78,13 @@ class AccountScale:
             term.close()
             raise
         return term
+
+    def _cursor_background(self, term: Terminal) -> str:
+        """The cursor starts on the first site: its line's background is the cursor's."""
+        for y, line in enumerate(term.display):
+            if self.first_screen[0][:12] in line:
+                return term.background(y)
+        raise RuntimeError("the first site is not on the first screen")
 
     def later(self, name: str, work: Any, *args: Any) -> None:
         self.background.append(tools.run_in_thread(name, self.out.errors, work, *args))
@@ -164,7 +170,7 @@ class AccountScale:
             term.wait_for(names_shown(first), what="the first page of 100,000 sites")
             term.settle(0.5)
             self._type_filter(term, target.name)
-            sweep = Sweep(server, term.started_at, BIG)
+            sweep = Sweep(server, term.started_at, server.site_count)
             sweep.wait(time.time() + self.big_timeout)
             time.sleep(1.0)
             self.out.big_rss.append(term.peak_rss())
@@ -190,7 +196,7 @@ class AccountScale:
         term = self.open_app(server)
         handed_over = False
         try:
-            sweep = Sweep(server, term.started_at, SITES)
+            sweep = Sweep(server, term.started_at, server.site_count)
             cpu = tools.CpuWindows(term).start()
             pressed = self._type_filter(term, target.name)
             seen = self._wait_row(term, target, sweep, pressed + self.row_timeout)
@@ -233,19 +239,31 @@ class AccountScale:
         return None
 
     def _open_quiet_site(self, term: Terminal, server: DemoServer, quiet: list[int]) -> None:
-        """escape, home, then j to a site with nothing in flight, and enter."""
-        first, _ = self.bench.body
+        """escape, home, then j down to a site with nothing in flight, and enter."""
+        top, bottom = 1, self.bench.lines - 2
+        first_name = self.first_screen[0][:12]
+
+        def on_first_site(t: Terminal) -> bool:
+            y = tools.cursor_line(t, self.cursor_bg, top, bottom)
+            return y is not None and first_name in t.display[y]
+
         try:
             pressed = term.press("escape")
             term.wait_for_change(lambda t: t.text, after=pressed, timeout=10, what="escape")
             term.settle(0.5)
-            term.press("home")
-            term.wait_for(cursor_on(self.cursor_bg, first, self.bench.body), timeout=10)
+            pressed = term.press("home")
+            term.wait_for(on_first_site, after=pressed, timeout=10, what="home")
         except TerminalError as error:
             what = "escape" if "escape" in str(error) else "home"
             raise Unanswered(f"no frame after {what} in 10 s") from error
-        sites = server.sites(1, PAGE_SIZE)
-        enter_and_load(self.bench, term, server, sites[quiet[0]], quiet[0])
+        y = tools.cursor_line(term, self.cursor_bg, top, bottom)
+        assert y is not None
+        index = quiet[0]
+        site = server.sites(1, PAGE_SIZE)[index]
+        if index:
+            sent = term.press("j" * index)
+            term.wait_for(tools.cursor_at(self.cursor_bg, y + index, top, bottom), after=sent)
+        wait_loaded(term, server, site, term.press("enter"))
         time.sleep(2.0)
 
     def _detail_idle(self, term: Terminal, server: DemoServer, pool: tools.Pool) -> None:
@@ -274,7 +292,7 @@ class AccountScale:
                 y = tools.cursor_line(term, self.cursor_bg, top, bottom)
             if y is None:
                 raise RuntimeError("no cursor row on screen after the filter")
-            sweep = Sweep(server, term.started_at, SITES)
+            sweep = Sweep(server, term.started_at, server.site_count)
             times: list[float] = []
             in_a_row = 0
             stop_at = time.time() + self.sweep_timeout
@@ -322,7 +340,7 @@ class AccountScale:
             word = tools.common_word(self.first_screen)
             bench.say(f"filter target {target.name!r}, sweep word {word!r}")
             term = self.open_app(first)  # uncounted: the OS caches files, Python bytecode
-            self.cursor_bg = term.background(bench.body[0])
+            self.cursor_bg = self._cursor_background(term)
             term.close()
             phase1 = [
                 tools.run_in_thread("list idle", self.out.errors, self.list_idle, server)

@@ -123,7 +123,7 @@ def figures(out: Results, idle: float, long_window: float) -> list[Figure]:
         Figure(s, "app's CPU, worst 1 s window of the sweep", out.sweep_cpu, percent).met(
             lambda v: v <= 80.0, "≤ 80 % of one core"
         ),
-        Figure(s, "· the same while j/k are pressed", out.keys_cpu, percent),
+        Figure(s, "· the same, with j/k pressed during the sweep", out.keys_cpu, percent),
         _never_above(
             Figure(
                 s,

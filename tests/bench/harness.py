@@ -187,11 +187,17 @@ def enter_and_load(
 ) -> float:
     """Open the site; return when its overview is on screen and both lists are answered."""
     pressed = open_site(bench, term, index)
+    wait_loaded(term, server, site, pressed)
+    return pressed
+
+
+def wait_loaded(term: Terminal, server: DemoServer, site: dict[str, Any], pressed: float) -> None:
+    """After enter on a site: its overview is on screen and both lists are answered."""
     if server.api.platform:  # its detail screen is another app's: wait for the requests
         term.wait_for(detail_shown, after=pressed, what=f"the detail of {site['name']}")
         time.sleep(0.5)
         server.wait_quiet(0.5)
-        return pressed
+        return
     term.wait_for(overview_ready, after=pressed, what=f"the overview of {site['name']}")
     deadline = time.time() + 10
     while time.time() < deadline:
@@ -199,4 +205,3 @@ def enter_and_load(
         if {f"/v1/sites/{site['id']}/backups", f"/v1/sites/{site['id']}/deployments"} <= paths:
             break
         time.sleep(0.05)
-    return pressed
