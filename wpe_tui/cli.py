@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from wpe_tui import __version__
 
@@ -22,16 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--read-only", action="store_true", help="hide and refuse every change")
     parser.add_argument("--version", action="version", version=f"wpe-tui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    server = commands.add_parser("demo-server", help="serve the fake WP Engine API on loopback")
-    server.add_argument("--host", default="127.0.0.1")
-    server.add_argument("--port", type=int, default=8765)
-    server.add_argument("--sites", type=int, default=120, help="sites in the account")
-    server.add_argument("--latency-ms", type=float, default=0.0, help="added to every answer")
-    server.add_argument("--fail-rate", type=float, default=0.0, help="share of 5xx answers, 0-1")
-    server.add_argument(
-        "--access-log", action="store_true", help="print one line per request on stdout"
-    )
-    server.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+    _add_demo_server(commands)
     return parser
 
 
@@ -46,31 +39,173 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
 
-def _demo_server(args: argparse.Namespace) -> int:
+DEMO_SERVER_EPILOG = """\
+test controls, for benchmarks and soak tests (not part of any API; loopback
+clients only, no key):
+  POST /__fake__/rate-limit?next=N&retry_after=S
+      the next N requests (default 1) answer 429 with Retry-After: S
+  GET /__fake__/stats
+      requests since the start, by method and by status
+"""
+
+
+def _add_demo_server(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    server = commands.add_parser(
+        "demo-server",
+        help="serve the fake WP Engine API on loopback",
+        description="A fake WP Engine API on loopback; the same options give the same account.",
+        epilog=DEMO_SERVER_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    server.add_argument(
+        "--api",
+        choices=("customer", "platform"),
+        default="customer",
+        help="which API to fake (default customer)",
+    )
+    server.add_argument(
+        "--host", default="127.0.0.1", help="a loopback address (default %(default)s)"
+    )
+    server.add_argument("--port", type=int, default=8765, help="default %(default)s")
+    server.add_argument(
+        "--access-log", action="store_true", help="print one line per request on stdout"
+    )
+    server.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+    account = server.add_argument_group("the account (shares are 0-1)")
+    account.add_argument(
+        "--sites", type=int, default=120, metavar="N", help="sites in the account (default 120)"
+    )
+    account.add_argument(
+        "--stuck-rate",
+        type=float,
+        default=0.0,
+        metavar="R",
+        help="share of sites provisioning for good, and of running backups and "
+        "deployments in progress for good (their estimate long past or 30 days ahead)",
+    )
+    account.add_argument(
+        "--odd-status-rate",
+        type=float,
+        default=0.0,
+        metavar="R",
+        help="share of items in a status nobody listed (queued, migrating, paused)",
+    )
+    account.add_argument(
+        "--bad-record-rate",
+        type=float,
+        default=0.0,
+        metavar="R",
+        help="share of items that do not parse in list pages",
+    )
+    account.add_argument(
+        "--backup-seconds",
+        type=float,
+        default=None,
+        metavar="N",
+        help="how long a new backup or a restore takes (default 8-20 s and 15-30 s)",
+    )
+    faults = server.add_argument_group("the wire")
+    faults.add_argument(
+        "--latency-ms", type=float, default=0.0, metavar="X", help="added to every answer"
+    )
+    faults.add_argument(
+        "--write-latency-ms",
+        type=float,
+        default=0.0,
+        metavar="X",
+        help="added to the answer of a write, after it has taken effect",
+    )
+    faults.add_argument(
+        "--fail-rate", type=float, default=0.0, metavar="R", help="share of 5xx answers"
+    )
+    faults.add_argument(
+        "--rate-limit-rate",
+        type=float,
+        default=0.0,
+        metavar="R",
+        help="share of 429 answers",
+    )
+    faults.add_argument(
+        "--retry-after",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="seconds in the Retry-After of a 429 (default 1)",
+    )
+
+
+def _demo_server_problem(args: argparse.Namespace) -> str | None:
+    """The first thing wrong with the options, as one sentence."""
     from wpe_tui.api.client import is_loopback_host
-    from wpe_tui.fake import run_demo_server
 
     if not is_loopback_host(args.host):
-        print(
-            f"wpe-tui: the demo server listens on loopback only, not {args.host}", file=sys.stderr
-        )
+        return f"the demo server listens on loopback only, not {args.host}"
+    shares = ("fail_rate", "rate_limit_rate", "stuck_rate", "odd_status_rate", "bad_record_rate")
+    for option in shares:
+        value = getattr(args, option)
+        if not 0.0 <= value <= 1.0:
+            return f"--{option.replace('_', '-')} is a share from 0 to 1, not {value:g}"
+    if args.sites < 0:
+        return f"--sites is 0 or more, not {args.sites}"
+    for option in ("latency_ms", "write_latency_ms", "retry_after"):
+        value = getattr(args, option)
+        if not 0.0 <= value < float("inf"):
+            return f"--{option.replace('_', '-')} is 0 or more, not {value:g}"
+    if args.backup_seconds is not None and not 0.0 < args.backup_seconds < float("inf"):
+        return f"--backup-seconds is more than 0, not {args.backup_seconds:g}"
+    if args.api == "platform" and (args.odd_status_rate or args.bad_record_rate):
+        return "--odd-status-rate and --bad-record-rate work with --api customer only"
+    return None
+
+
+def _platform_demo_server() -> Callable[..., None] | None:
+    """The Hosting Platform API fake's server, or None in a build without it."""
+    try:
+        module = importlib.import_module("wpe_tui.fake.platform")
+    except ModuleNotFoundError as error:
+        if error.name != "wpe_tui.fake.platform":
+            raise  # something it needs is missing: a bug to show, not a missing feature
+        return None
+    run: Callable[..., None] | None = getattr(module, "run_platform_demo_server", None)
+    return run
+
+
+def _demo_server(args: argparse.Namespace) -> int:
+    problem = _demo_server_problem(args)
+    if problem is not None:
+        print(f"wpe-tui: {problem}", file=sys.stderr)
         return 2
-    if not 0.0 <= args.fail_rate <= 1.0 or args.sites < 0 or args.latency_ms < 0:
-        print(
-            "wpe-tui: --fail-rate is 0 to 1; --sites and --latency-ms are 0 or more",
-            file=sys.stderr,
-        )
-        return 2
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "sites": args.sites,
+        "latency_ms": args.latency_ms,
+        "fail_rate": args.fail_rate,
+        "seed": args.seed,
+        "access_log": args.access_log,
+        "stuck_rate": args.stuck_rate,
+        "backup_seconds": args.backup_seconds,
+        "write_latency_ms": args.write_latency_ms,
+        "rate_limit_rate": args.rate_limit_rate,
+        "retry_after": args.retry_after,
+    }
+    if args.api == "platform":
+        run = _platform_demo_server()
+        if run is None:
+            print(
+                "wpe-tui: this build has no fake of the Hosting Platform API yet; "
+                "use --api customer",
+                file=sys.stderr,
+            )
+            return 2
+    else:
+        from wpe_tui.fake import run_demo_server
+
+        run = run_demo_server
+        options["odd_status_rate"] = args.odd_status_rate
+        options["bad_record_rate"] = args.bad_record_rate
     with contextlib.suppress(KeyboardInterrupt):  # ctrl+c is how it is meant to stop
-        run_demo_server(
-            host=args.host,
-            port=args.port,
-            sites=args.sites,
-            latency_ms=args.latency_ms,
-            fail_rate=args.fail_rate,
-            seed=args.seed,
-            access_log=args.access_log,
-        )
+        run(**options)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""`python -m tests.bench [--quick] [--only 1,3] [--json PATH]`: run and print the table."""
+"""`python -m tests.bench [--quick] [--only 1,6] [--api platform] [--json PATH]`: run the
+scenarios and print the table."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ import traceback
 from dataclasses import asdict
 from pathlib import Path
 
+from tests.bench.api import BenchApi, Skipped
+from tests.bench.harness import Bench
 from tests.bench.report import Figure, machine, table
-from tests.bench.scenarios import SCENARIOS, Bench
+from tests.bench.scenarios import SCENARIOS
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -22,7 +25,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--quick", action="store_true", help="2 runs and 10 s of idle: for development only"
     )
     parser.add_argument(
-        "--runs", type=int, default=None, help="runs per figure (default 7; 5 of 60 s idle)"
+        "--runs",
+        type=int,
+        default=None,
+        help="runs per figure (default 7; 5 of 60 s idle; 3 in scenario 6)",
     )
     parser.add_argument("--idle-seconds", type=float, default=None, help="default 60")
     parser.add_argument("--presses", type=int, default=160, help="key presses per run of 5")
@@ -33,6 +39,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=Path,
         help="run the wpe_tui package in this folder (a patched copy) instead of the "
         "installed one, for before/after figures",
+    )
+    parser.add_argument(
+        "--api",
+        choices=("customer", "platform"),
+        default="customer",
+        help="the API the app and `demo-server --api` speak; scenarios 2, 3 and 5 need "
+        "the Customer API, and with platform the rest runs once that fake exists",
     )
     parser.add_argument("--json", type=Path, help="also write every sample here")
     return parser.parse_args(argv)
@@ -46,10 +59,17 @@ def main(argv: list[str] | None = None) -> int:
     idle_seconds = args.idle_seconds or (10.0 if args.quick else 60.0)
     columns, _, lines = args.size.partition("x")
     chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(SCENARIOS)
+    unknown = [key for key in chosen if key not in SCENARIOS]
+    if unknown:
+        print(
+            f"no scenario {', '.join(unknown)}; there are {', '.join(SCENARIOS)}", file=sys.stderr
+        )
+        return 2
     began = time.time()
     description = machine(int(columns), int(lines), args.app_path)
     figures: list[Figure] = []
     failures: list[str] = []
+    skipped: list[str] = []
     with tempfile.TemporaryDirectory(prefix="wpe-tui-bench-") as home:
         bench = Bench(
             runs=runs,
@@ -60,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
             columns=int(columns),
             lines=int(lines),
             app_path=args.app_path.resolve() if args.app_path else None,
+            api=BenchApi(args.api),
+            quick=args.quick,
+            scale_runs=args.runs or (2 if args.quick else 3),
         )
         for key in chosen:
             title, scenario = SCENARIOS[key]
@@ -67,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
             started = time.time()
             try:
                 figures += scenario(bench)
+            except Skipped as why:
+                skipped.append(f"[{key}] {title}: skipped with --api {args.api}: {why}")
+                print(f"    {skipped[-1]}", file=sys.stderr, flush=True)
             except Exception as error:
                 traceback.print_exc()
                 failures.append(f"[{key}] {title}: {type(error).__name__}: {error}")
@@ -92,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     for failure in failures:
         print(f"FAILED {failure}")
+    for skip in skipped:
+        print(f"SKIPPED {skip}")
     if args.json:
         data = {
             "machine": description,

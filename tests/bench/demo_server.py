@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 
+from tests.bench.api import API_KEY, CUSTOMER, BenchApi, Skipped
 from tests.bench.paths import WPE_TUI, base_env
 
-API_KEY = "bench-key"
+__all__ = ["API_KEY", "DemoServer", "Request", "free_port"]
 _LINE = re.compile(
     r"^(?P<at>\S+Z) (?P<method>[A-Z]+) (?P<target>\S+) (?P<status>\S+) (?P<ms>[\d.]+)ms$"
 )
@@ -53,63 +54,90 @@ def free_port() -> int:
 class DemoServer:
     """The fake API on loopback, as `wpe-tui demo-server` serves it to users."""
 
-    def __init__(self, sites: int, latency_ms: float = 0.0) -> None:
+    def __init__(
+        self,
+        sites: int,
+        latency_ms: float = 0.0,
+        *,
+        options: Sequence[str] = (),
+        api: BenchApi = CUSTOMER,
+    ) -> None:
         self.site_count = sites
         self.latency_ms = latency_ms
+        self.options = list(options)  # more `demo-server` options, e.g. --stuck-rate 0.17
+        self.api = api
         self.port = free_port()
         self.log: list[Request] = []
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[str] | None = None
         self._thread: threading.Thread | None = None
-        self._stderr_path: Path | None = None
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"{self.origin}/v1"
 
     def start(self, timeout: float = 60.0) -> DemoServer:
         argv = [
             str(WPE_TUI),
             "demo-server",
+            *self.api.server_options(),
             "--port",
             str(self.port),
             "--sites",
             str(self.site_count),
             "--latency-ms",
             f"{self.latency_ms:g}",
+            *self.options,
             "--access-log",
         ]
-        stderr_fd = os.open(os.devnull, os.O_WRONLY)
-        try:
+        # What it says on stderr, to explain a server that would not start.
+        with tempfile.TemporaryFile(mode="w+") as errors:
             self._proc = subprocess.Popen(
                 argv,
                 stdout=subprocess.PIPE,
-                stderr=stderr_fd,
+                stderr=errors,
                 stdin=subprocess.DEVNULL,
                 text=True,
                 bufsize=1,
                 env=base_env(),
             )
-        finally:
-            os.close(stderr_fd)
-        self._thread = threading.Thread(target=self._read_log, name="access-log", daemon=True)
-        self._thread.start()
-        deadline = time.time() + timeout
+            self._thread = threading.Thread(
+                target=self._read_log, args=(self._proc.stdout,), name="access-log", daemon=True
+            )
+            self._thread.start()
+            self._wait_started(argv, errors, time.time() + timeout)
+        return self
+
+    def _wait_started(self, argv: list[str], errors: IO[str], deadline: float) -> None:
+        assert self._proc is not None
         with self.client() as client:
             while True:
                 try:
-                    if client.get("/sites", params={"per_page": 1}).status_code == 200:
-                        break
+                    params = self.api.site_page(1, 1)
+                    if client.get("/sites", params=params).status_code == 200:
+                        return
                 except httpx.TransportError:
                     pass
-                if self._proc.poll() is not None or time.time() > deadline:
+                code = self._proc.poll()
+                if code is not None:
+                    errors.seek(0)
+                    said = errors.read().strip()
+                    self._proc = None
+                    if code == 2:  # a usage error: this build cannot serve what was asked
+                        raise Skipped(said or f"demo-server refused {' '.join(argv[1:])}")
+                    raise RuntimeError(f"demo-server on port {self.port} exited: {said}")
+                if time.time() > deadline:
+                    self.stop()
                     raise RuntimeError(f"demo-server on port {self.port} did not start")
                 time.sleep(0.05)
-        return self
 
-    def _read_log(self) -> None:
-        assert self._proc is not None and self._proc.stdout is not None
-        for line in self._proc.stdout:
+    def _read_log(self, stdout: IO[str] | None) -> None:
+        assert stdout is not None
+        for line in stdout:
             match = _LINE.match(line.strip())
             if match is None:
                 continue
@@ -148,11 +176,7 @@ class DemoServer:
             time.sleep(quiet)
 
     def client(self) -> httpx.Client:
-        return httpx.Client(
-            base_url=self.base_url,
-            headers={"Authorization": f"ApiKey {API_KEY}"},
-            timeout=30.0,
-        )
+        return httpx.Client(base_url=self.base_url, headers=self.api.headers(), timeout=30.0)
 
     def get(self, path: str, **params: Any) -> Any:
         with self.client() as client:
@@ -168,13 +192,20 @@ class DemoServer:
 
     def site_names(self, page: int = 1, per_page: int = 50) -> list[str]:
         """Names in the order the app lists them (sort by name, ascending)."""
-        body = self.get("/sites", page=page, per_page=per_page, sort="name", order="asc")
-        return [site["name"] for site in body["results"]]
+        return [site["name"] for site in self.sites(page, per_page)]
 
     def sites(self, page: int = 1, per_page: int = 50) -> list[dict[str, Any]]:
-        body = self.get("/sites", page=page, per_page=per_page, sort="name", order="asc")
-        results: list[dict[str, Any]] = body["results"]
-        return results
+        return self.api.results(self.get("/sites", **self.api.site_page(page, per_page)))[0]
+
+    def total_sites(self) -> int:
+        return self.api.results(self.get("/sites", **self.api.site_page(1, 1)))[1]
+
+    def control(self, name: str, **params: Any) -> Any:
+        """POST one of the demo server's test controls (`/__fake__/<name>`)."""
+        with httpx.Client(base_url=self.origin, timeout=10.0) as client:
+            response = client.post(f"/__fake__/{name}", params=params)
+            response.raise_for_status()
+            return response.json()
 
     def stop(self) -> None:
         proc = self._proc

@@ -19,16 +19,21 @@ class Floor(App[None]):
         self.run_worker(self.load())
 
     async def load(self) -> None:
-        async with httpx.AsyncClient() as client:
+        if os.environ.get("WPE_API") == "platform":  # the Hosting Platform API: Basic auth
+            auth = httpx.BasicAuth(os.environ["WPE_API_USER"], os.environ["WPE_API_PASSWORD"])
+            params: dict[str, str | int] = {"limit": 50}
+        else:
+            auth = None
+            params = {"per_page": 50, "sort": "name"}
+        async with httpx.AsyncClient(auth=auth) as client:
+            headers = {"Authorization": "ApiKey " + os.environ["WPE_API_KEY"]} if not auth else {}
             response = await client.get(
-                os.environ["WPE_API_URL"] + "/sites",
-                params={"per_page": 50, "sort": "name"},
-                headers={"Authorization": "ApiKey " + os.environ["WPE_API_KEY"]},
+                os.environ["WPE_API_URL"] + "/sites", params=params, headers=headers
             )
         table = self.query_one(DataTable)
         table.add_columns("Name", "Status", "Env", "URL", "Created")
         table.add_rows(
-            (s["name"], s["status"], s["environment"], s["url"], s["created_at"])
+            (s["name"], s.get("status"), s.get("environment"), s.get("url"), s["created_at"])
             for s in response.json()["results"]
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -27,8 +28,9 @@ def base_env() -> dict[str, str]:
     return env
 
 
-def app_env(base_url: str, home: Path, api_key: str) -> dict[str, str]:
-    """What a user's shell gives the app: a key and URL in the environment, no config file."""
+def app_env(base_url: str, home: Path, api: Mapping[str, str]) -> dict[str, str]:
+    """What a user's shell gives the app: the API's credentials and URL in the
+    environment (`BenchApi.app_env`), no config file."""
     env = base_env()
     env.update(
         HOME=str(home),
@@ -36,6 +38,6 @@ def app_env(base_url: str, home: Path, api_key: str) -> dict[str, str]:
         XDG_CACHE_HOME=str(home / ".cache"),
         XDG_DATA_HOME=str(home / ".local" / "share"),
         WPE_API_URL=base_url,
-        WPE_API_KEY=api_key,
+        **api,
     )
     return env

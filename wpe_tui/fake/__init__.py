@@ -8,7 +8,8 @@ from wpe_tui.fake.account import FakeAccount
 from wpe_tui.fake.app import create_app
 from wpe_tui.fake.clock import Clock, ManualClock, SystemClock
 from wpe_tui.fake.faults import DroppedConnection, FaultSettings, RecordedRequest
-from wpe_tui.fake.server import FakeServer, run_demo_server
+from wpe_tui.fake.server import FakeServer, demo_app, run_demo_server
+from wpe_tui.fake.world import World
 
 __all__ = [
     "Clock",
@@ -19,6 +20,8 @@ __all__ = [
     "ManualClock",
     "RecordedRequest",
     "SystemClock",
+    "World",
     "create_app",
+    "demo_app",
     "run_demo_server",
 ]

@@ -10,60 +10,59 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from wpe_tui.fake import generate as gen
+from wpe_tui.fake import work
 from wpe_tui.fake.clock import Clock, SystemClock
+from wpe_tui.fake.generate_deployments import generate_deployments
+from wpe_tui.fake.listing import GONE, ListParams, list_rows, paginate
 from wpe_tui.fake.records import (
     JSON,
     BackupRecord,
     Conflict,
     DeploymentRecord,
     NotFound,
-    RestoreRecord,
     SiteRecord,
     ValidationFailed,
     iso,
 )
+from wpe_tui.fake.world import World
 
-PROVISION_SECONDS = 15.0
+__all__ = ["DELETE_SECONDS", "PROVISION_SECONDS", "FakeAccount", "ListParams", "paginate"]
+
+PROVISION_SECONDS = work.PROVISION_SECONDS
 DELETE_SECONDS = 10.0
-
-_STATUS_SENTINEL_GONE = "gone"
-
-
-@dataclass(frozen=True)
-class ListParams:
-    page: int = 1
-    per_page: int = 10
-    sort: str = "created_at"
-    order: str = "asc"
-    status: str | None = None
-
-
-def paginate(items: Sequence[Any], params: ListParams) -> tuple[Sequence[Any], JSON]:
-    total = len(items)
-    start = (params.page - 1) * params.per_page
-    chunk = items[start : start + params.per_page]
-    pagination = {
-        "total": total,
-        "count": len(chunk),
-        "per_page": params.per_page,
-        "current_page": params.page,
-        "total_pages": -(-total // params.per_page),
-    }
-    return chunk, pagination
 
 
 class FakeAccount:
-    """An in-memory WP Engine account of ``sites`` generated sites."""
+    """An in-memory WP Engine account of ``sites`` generated sites.
 
-    def __init__(self, sites: int = 120, seed: int = 1, clock: Clock | None = None) -> None:
+    The keyword options make it less kind than it is by default, as real accounts are:
+    see `World` for ``stuck_rate``, ``odd_status_rate``, ``backup_seconds`` and
+    ``bad_record_rate``.
+    """
+
+    def __init__(
+        self,
+        sites: int = 120,
+        seed: int = 1,
+        clock: Clock | None = None,
+        *,
+        stuck_rate: float = 0.0,
+        odd_status_rate: float = 0.0,
+        backup_seconds: float | None = None,
+        bad_record_rate: float = 0.0,
+    ) -> None:
         if sites < 0:
             raise ValueError("sites must be 0 or more")
+        self.world = World(
+            stuck_rate=stuck_rate,
+            odd_status_rate=odd_status_rate,
+            backup_seconds=backup_seconds,
+            bad_record_rate=bad_record_rate,
+        )
         self.seed = seed
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.epoch: datetime = self.clock.now().replace(microsecond=0)
@@ -132,6 +131,7 @@ class FakeAccount:
                 self._base_status(index),
                 self._timeline.created_at(index),
                 self.epoch,
+                settles=index == self.generated_sites - 1,  # else a "provisioning" is stuck
             )
             self._records[index] = record
         return record
@@ -139,11 +139,11 @@ class FakeAccount:
     def _base_status(self, index: int) -> str:
         if self._base_statuses is not None:
             return self._base_statuses[index]
-        return gen.base_status(self.seed, self.generated_sites, index)
+        return gen.base_status(self.seed, self.generated_sites, index, self.world)
 
     def _statuses_base(self) -> list[str]:
         if self._base_statuses is None:
-            self._base_statuses = gen.base_statuses(self.seed, self.generated_sites)
+            self._base_statuses = gen.base_statuses(self.seed, self.generated_sites, self.world)
         return self._base_statuses
 
     def _statuses(self, now: datetime) -> list[str]:
@@ -158,18 +158,19 @@ class FakeAccount:
         if index is None or not 0 <= index < self.total_indices:
             raise NotFound(f"Site {site_id} not found")
         site = self._site(index)
-        if site.status_at(self.now()) == _STATUS_SENTINEL_GONE:
+        if site.status_at(self.now()) == GONE:
             raise NotFound(f"Site {site_id} not found")
         return site
 
     def _backups(self, site: SiteRecord) -> dict[str, BackupRecord]:
         if site.backups is None:
-            site.backups = {b.id: b for b in gen.generate_backups(self.seed, site, self.epoch)}
+            generated = gen.generate_backups(self.seed, site, self.epoch, self.world)
+            site.backups = {b.id: b for b in generated}
         return site.backups
 
     def _deployments(self, site: SiteRecord) -> dict[str, DeploymentRecord]:
         if site.deployments is None:
-            generated = gen.generate_deployments(self.seed, site, self.epoch)
+            generated = generate_deployments(self.seed, site, self.epoch, self.world)
             site.deployments = {d.id: d for d in generated}
         return site.deployments
 
@@ -209,11 +210,7 @@ class FakeAccount:
             total = self.total_indices
             # Only a materialised record can have been deleted.
             records = self._records
-            gone = {
-                i
-                for i in self._dynamic
-                if i in records and records[i].status_at(now) == _STATUS_SENTINEL_GONE
-            }
+            gone = {i for i in self._dynamic if i in records and records[i].status_at(now) == GONE}
             order: Sequence[int]
             statuses: list[str] | None = None
             if params.status is not None or params.sort == "status":
@@ -233,8 +230,9 @@ class FakeAccount:
             if params.order == "desc":
                 order = order[::-1]
             chunk, pagination = paginate(order, params)
+            spoil = self.world.spoil
             return {
-                "results": [self._site(i).summary(now) for i in chunk],
+                "results": [spoil(self.seed, self._site(i).summary(now), "name") for i in chunk],
                 "pagination": pagination,
             }
 
@@ -259,30 +257,8 @@ class FakeAccount:
                 for i in range(self.generated_sites, index)
             ):
                 slug = f"{slug}{gen.SITE_NUMBER_BASE + index}"
-            environments = [
-                ("production", f"https://{slug}.wpengine.com"),
-                ("staging", f"https://staging{slug}.wpengine.com"),
-            ]
-            if environment == "development":
-                environments.append(("development", f"https://dev{slug}.wpengine.com"))
-            site = SiteRecord(
-                index=index,
-                id=gen.site_id(index),
-                name=name,
-                url=environments[0][1],
-                environment=environment,
-                created_at=now,
-                updated_at=now,
-                status="active",
-                php_version=php_version or gen.LATEST_PHP,
-                wordpress_version=wordpress_version or gen.LATEST_WORDPRESS,
-                disk_used=0.05,
-                disk_total=10.0,
-                bandwidth=0.0,
-                environments=environments,
-                provisioned_at=now + timedelta(seconds=PROVISION_SECONDS),
-                backups={},
-                deployments={},
+            site = work.new_site(
+                index, name, slug, environment, php_version, wordpress_version, now
             )
             self._records[index] = site
             self._created += 1
@@ -290,17 +266,7 @@ class FakeAccount:
             if self._by_name is not None:
                 bisect.insort(self._by_name, (name.casefold(), index))
             self._name_index = None
-            return {
-                "id": site.id,
-                "name": site.name,
-                "environment": site.environment,
-                "created_at": iso(site.created_at),
-                "url": site.url,
-                "status": site.status_at(now),
-                "php_version": site.php_version,
-                "wordpress_version": site.wordpress_version,
-                "estimated_completion_time": iso(site.provisioned_at or now),
-            }
+            return work.created_site(site, now)
 
     def update_site(
         self,
@@ -348,7 +314,7 @@ class FakeAccount:
 
     def _live_backup(self, site: SiteRecord, backup_id: str, now: datetime) -> BackupRecord:
         backup = self._backups(site).get(backup_id)
-        if backup is None or backup.status_at(now) == _STATUS_SENTINEL_GONE:
+        if backup is None or backup.status_at(now) == GONE:
             raise NotFound(f"Backup {backup_id} not found for site {site.id}")
         return backup
 
@@ -357,13 +323,21 @@ class FakeAccount:
             now = self.now()
             site = self._live_site(site_id)
             rows = [(b, b.status_at(now)) for b in self._backups(site).values()]
-            return _list_rows(rows, params, now)
+            return list_rows(rows, params, now, self._spoiler("description"))
 
     def get_backup(self, site_id: str, backup_id: str) -> JSON:
         with self._lock:
             now = self.now()
             site = self._live_site(site_id)
             return self._live_backup(site, backup_id, now).detail(now)
+
+    def _spoiler(self, text_field: str) -> Callable[[JSON], JSON]:
+        return lambda body: self.world.spoil(self.seed, body, text_field)
+
+    def _seconds(self, drawn: int) -> float:
+        """How long a new backup or a restore takes: the draw, or --backup-seconds."""
+        chosen = self.world.backup_seconds
+        return float(drawn) if chosen is None else chosen
 
     def _ensure_writable(self, site: SiteRecord, now: datetime) -> None:
         status = site.status_at(now)
@@ -380,29 +354,11 @@ class FakeAccount:
             backups = self._backups(site)
             seq = site.next_backup_seq
             site.next_backup_seq += 1
-            rng = gen.rng_for(self.seed, gen.SALT_NEW, site.index * 100_003 + seq)
-            backup = BackupRecord(
-                id=gen.backup_id(site, seq),
-                site_id=site.id,
-                description=description if description is not None else "Manual backup",
-                type=type,
-                created_at=now,
-                finished_at=now + timedelta(seconds=rng.randint(8, 20)),
-                outcome="completed",
-                size=gen.backup_size(rng, site, type),
-                contents=gen.backup_contents(type),
+            backup = work.new_backup(
+                self.seed, site, seq, now, description=description, type=type, seconds=self._seconds
             )
             backups[backup.id] = backup
-            body = backup.summary(now)
-            return {
-                "id": body["id"],
-                "site_id": body["site_id"],
-                "description": body["description"],
-                "type": body["type"],
-                "status": body["status"],
-                "created_at": body["created_at"],
-                "estimated_completion_time": iso(backup.finished_at),
-            }
+            return work.created_backup(backup, now)
 
     def delete_backup(self, site_id: str, backup_id: str) -> JSON:
         with self._lock:
@@ -442,15 +398,8 @@ class FakeAccount:
             if site.status_at(now) == "deleting":
                 raise Conflict(f"Site {site_id} is being deleted")
             self._restore_seq += 1
-            rng = gen.rng_for(self.seed, gen.SALT_NEW, 7_000_000 + self._restore_seq)
-            restore = RestoreRecord(
-                id=f"restore_{90000 + self._restore_seq}",
-                backup_id=backup.id,
-                site_id=site.id,
-                environment=target,
-                created_at=now,
-                finished_at=now + timedelta(seconds=rng.randint(15, 30)),
-                contents=dict(contents) if contents is not None else dict(backup.contents),
+            restore = work.new_restore(
+                self.seed, self._restore_seq, backup, target, contents, now, self._seconds
             )
             site.restores[restore.id] = restore
             body = restore.to_json(now)
@@ -472,7 +421,7 @@ class FakeAccount:
             now = self.now()
             site = self._live_site(site_id)
             rows = [(d, d.status_at(now)) for d in self._deployments(site).values()]
-            return _list_rows(rows, params, now)
+            return list_rows(rows, params, now, self._spoiler("environment"))
 
     def get_deployment(self, site_id: str, deployment_id: str) -> JSON:
         with self._lock:
@@ -495,52 +444,10 @@ class FakeAccount:
             deployments = self._deployments(site)
             seq = site.next_deployment_seq
             site.next_deployment_seq += 1
-            rng = gen.rng_for(self.seed, gen.SALT_NEW, 3_000_000 + site.index * 100_003 + seq)
-            finished = now + timedelta(seconds=rng.randint(12, 30))
-            # Predictable for client tests: only a source that names "fail" fails.
-            marker = source.get("branch", "") + source.get("zip_url", "")
-            outcome = "failed" if "fail" in marker.lower() else "completed"
-            deployment = DeploymentRecord(
-                id=gen.deployment_id(site, seq),
-                site_id=site.id,
-                environment=environment,
-                source=dict(source),
-                created_at=now,
-                finished_at=finished,
-                outcome=outcome,
-                log_lines=gen.deployment_log(source, environment, now, finished, outcome, rng),
-                changes=gen.random_changes(rng),
-            )
+            deployment = work.new_deployment(self.seed, site, seq, now, environment, source)
             deployments[deployment.id] = deployment
-            return {
-                "id": deployment.id,
-                "site_id": deployment.site_id,
-                "environment": deployment.environment,
-                "source": dict(deployment.source),
-                "status": deployment.status_at(now),
-                "created_at": iso(now),
-                "estimated_completion_time": iso(finished),
-            }
+            return work.created_deployment(deployment, now)
 
 
 def _unknown_environment(name: str, known: list[str]) -> str:
     return f"Unknown environment '{name}'; this site has: {', '.join(known)}"
-
-
-def _list_rows(
-    rows: list[tuple[BackupRecord, str]] | list[tuple[DeploymentRecord, str]],
-    params: ListParams,
-    now: datetime,
-) -> JSON:
-    live: list[tuple[Any, str]] = [row for row in rows if row[1] != _STATUS_SENTINEL_GONE]
-    if params.status is not None:
-        live = [row for row in live if row[1] == params.status]
-    # Ties break by id (sequence order) so every page is stable.
-    if params.sort == "status":
-        live.sort(key=lambda row: (row[1], row[0].created_at, row[0].id))
-    else:
-        live.sort(key=lambda row: (row[0].created_at, row[0].id))
-    if params.order == "desc":
-        live.reverse()
-    chunk, pagination = paginate(live, params)
-    return {"results": [record.summary(now) for record, _ in chunk], "pagination": pagination}

@@ -13,6 +13,7 @@ from wpe_tui.fake import validation as v
 from wpe_tui.fake.account import FakeAccount
 from wpe_tui.fake.faults import FaultMiddleware, FaultSettings, RecordedRequest
 from wpe_tui.fake.records import ApiError
+from wpe_tui.fake.world import World
 
 
 def _account(request: Request) -> FakeAccount:
@@ -153,15 +154,36 @@ def create_app(
     rate_limit_rate: float = 0.0,
     retry_after: float = 1.0,
     drop_rate: float = 0.0,
+    write_latency_ms: float = 0.0,
     seed: int = 1,
+    stuck_rate: float = 0.0,
+    odd_status_rate: float = 0.0,
+    backup_seconds: float | None = None,
+    bad_record_rate: float = 0.0,
 ) -> Starlette:
     """The fake API; its base URL is ``<origin>/v1``.
 
     ``app.state.account`` is the FakeAccount, ``app.state.faults`` the FaultSettings
-    and ``app.state.requests`` every request received, in order.
+    and ``app.state.requests`` every request received, in order. The account options
+    (``stuck_rate`` and the others of `World`) build the account when none is given;
+    with an account, give them to `FakeAccount` instead.
     """
+    world = World(
+        stuck_rate=stuck_rate,
+        odd_status_rate=odd_status_rate,
+        backup_seconds=backup_seconds,
+        bad_record_rate=bad_record_rate,
+    )
     if account is None:
-        account = FakeAccount(seed=seed)
+        account = FakeAccount(
+            seed=seed,
+            stuck_rate=stuck_rate,
+            odd_status_rate=odd_status_rate,
+            backup_seconds=backup_seconds,
+            bad_record_rate=bad_record_rate,
+        )
+    elif world != World():
+        raise ValueError("give the account options to FakeAccount(...), not with an account")
     faults = FaultSettings(
         latency_ms=latency_ms,
         jitter_ms=jitter_ms,
@@ -169,6 +191,7 @@ def create_app(
         rate_limit_rate=rate_limit_rate,
         retry_after=retry_after,
         drop_rate=drop_rate,
+        write_latency_ms=write_latency_ms,
         seed=seed,
     )
     requests: list[RecordedRequest] = []

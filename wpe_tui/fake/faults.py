@@ -58,6 +58,9 @@ class FaultSettings:
 
     latency_ms: float = 0.0
     jitter_ms: float | None = None  # None: a quarter of latency_ms
+    # Added to the answer of a write once it has taken effect: a slow gateway, so a
+    # client that gives up early sees a timeout while the backup exists.
+    write_latency_ms: float = 0.0
     fail_rate: float = 0.0
     rate_limit_rate: float = 0.0
     retry_after: float = 1.0
@@ -91,7 +94,7 @@ class FaultSettings:
         with self._lock:
             self._queue.clear()
             self.fail_rate = self.rate_limit_rate = self.drop_rate = 0.0
-            self.latency_ms = 0.0
+            self.latency_ms = self.write_latency_ms = 0.0
 
     @property
     def pending(self) -> int:
@@ -122,6 +125,8 @@ class FaultSettings:
             delay = self.latency_ms + self._rng.uniform(-jitter, jitter)
         return max(delay, 0.0) / 1000
 
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 _ERROR_NAMES = {
     500: "internal_error",
@@ -206,6 +211,9 @@ class FaultMiddleware:
                 ((b"www-authenticate", b"ApiKey"),),
             )
             return
+        answer: Send = recording_send
+        if record.method in WRITE_METHODS and self.faults.write_latency_ms > 0:
+            answer = _late(recording_send, self.faults.write_latency_ms / 1000)
         replayed = False
 
         async def replay() -> Message:
@@ -215,7 +223,7 @@ class FaultMiddleware:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
-        await self.app(scope, replay, recording_send)
+        await self.app(scope, replay, answer)
 
     def _authorised(self, authorization: str) -> bool:
         match = _AUTH.fullmatch(authorization.strip())
@@ -224,6 +232,18 @@ class FaultMiddleware:
         if self.api_key is None:
             return True
         return hmac.compare_digest(match.group(1), self.api_key)
+
+
+def _late(send: Send, seconds: float) -> Send:
+    """`send`, holding the answer back: the handler has done its work by the time it
+    starts the answer, so the write has taken effect however long the client waits."""
+
+    async def late_send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            await asyncio.sleep(seconds)
+        await send(message)
+
+    return late_send
 
 
 async def _inject(fault: Fault, send: Send) -> None:

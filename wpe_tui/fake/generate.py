@@ -11,15 +11,22 @@ from __future__ import annotations
 import math
 import random
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from wpe_tui.fake.records import (
     CONTENT_KEYS,
     BackupRecord,
-    DeploymentRecord,
     SiteRecord,
-    iso,
 )
+
+if TYPE_CHECKING:
+    from wpe_tui.fake.world import World
+
+# Here rather than in world.py, which imports this module for its hashes.
+FOREVER = datetime(9999, 1, 1, tzinfo=UTC)  # a finish that never comes
+SALT_ODD_BACKUP = 9
+SALT_ODD_DEPLOYMENT = 10
 
 _M64 = (1 << 64) - 1
 
@@ -129,10 +136,13 @@ class NameBook:
         return f"{brand} {kind} {index // _COMBOS + 1}"
 
 
-def base_statuses(seed: int, count: int) -> list[str]:
+def base_statuses(seed: int, count: int, world: World | None = None) -> list[str]:
     """The status of every generated site before any time passes (cheap, for filters)."""
     h = stream(seed, SALT_STATUS)
-    statuses = ["inactive" if mix64(h ^ i) % 100 < 10 else "active" for i in range(count)]
+    if world is None or not world.unkind_sites:
+        statuses = ["inactive" if mix64(h ^ i) % 100 < 10 else "active" for i in range(count)]
+    else:
+        statuses = [_status_of(mix64(h ^ i), world) for i in range(count)]
     if statuses:
         statuses[0] = "active"
     if count >= 2:
@@ -140,13 +150,23 @@ def base_statuses(seed: int, count: int) -> list[str]:
     return statuses
 
 
-def base_status(seed: int, count: int, index: int) -> str:
+def _status_of(site_hash: int, world: World) -> str:
+    fate = world.site_status(site_hash)
+    if fate is not None:
+        return fate
+    return "inactive" if site_hash % 100 < 10 else "active"
+
+
+def base_status(seed: int, count: int, index: int, world: World | None = None) -> str:
     """One entry of ``base_statuses`` without computing the others."""
     if count >= 2 and index == count - 1:
         return "provisioning"
     if index == 0:
         return "active"
-    return "inactive" if mix64(stream(seed, SALT_STATUS) ^ index) % 100 < 10 else "active"
+    site_hash = mix64(stream(seed, SALT_STATUS) ^ index)
+    if world is not None and world.unkind_sites:
+        return _status_of(site_hash, world)
+    return "inactive" if site_hash % 100 < 10 else "active"
 
 
 def has_running_deployment(seed: int, index: int) -> bool:
@@ -178,8 +198,17 @@ class SiteTimeline:
 
 
 def generate_site(
-    seed: int, index: int, name: str, status: str, created_at: datetime, epoch: datetime
+    seed: int,
+    index: int,
+    name: str,
+    status: str,
+    created_at: datetime,
+    epoch: datetime,
+    *,
+    settles: bool = True,
 ) -> SiteRecord:
+    """One site; a "provisioning" one becomes active 30 s after ``epoch`` if it
+    ``settles``, else it stays provisioning for good (a stuck site)."""
     rng = rng_for(seed, SALT_SITE, index)
     slug = slugify(name)
     php = rng.choices(PHP_VERSIONS, weights=(8, 12, 30, 35, 15))[0]
@@ -201,9 +230,11 @@ def generate_site(
     if rng.random() < 0.35:
         environments.append(("development", f"https://dev{slug}.wpengine.com"))
     provisioned_at = None
-    if status == "provisioning":
-        status = "active"
-        provisioned_at = epoch + timedelta(seconds=30)
+    provisioning = status == "provisioning"
+    if provisioning:
+        if settles:
+            status = "active"
+            provisioned_at = epoch + timedelta(seconds=30)
         fraction = 0.01
         updated_at = created_at
     else:
@@ -222,7 +253,7 @@ def generate_site(
         wordpress_version=wordpress,
         disk_used=round(total * fraction, 2),
         disk_total=total,
-        bandwidth=round(rng.uniform(0.3, 180.0), 1) if provisioned_at is None else 0.0,
+        bandwidth=0.0 if provisioning else round(rng.uniform(0.3, 180.0), 1),
         environments=environments,
         provisioned_at=provisioned_at,
     )
@@ -262,8 +293,17 @@ _DESCRIPTIONS = (
 )
 
 
-def generate_backups(seed: int, site: SiteRecord, epoch: datetime) -> list[BackupRecord]:
-    if site.provisioned_at is not None and site.created_at >= epoch - timedelta(hours=1):
+def is_new_or_stuck(site: SiteRecord, epoch: datetime) -> bool:
+    """A site still being set up has no backups or deployments yet."""
+    if site.status == "provisioning":  # stuck for good
+        return True
+    return site.provisioned_at is not None and site.created_at >= epoch - timedelta(hours=1)
+
+
+def generate_backups(
+    seed: int, site: SiteRecord, epoch: datetime, world: World | None = None
+) -> list[BackupRecord]:
+    if is_new_or_stuck(site, epoch):
         return []
     rng = rng_for(seed, SALT_BACKUPS, site.index)
     count = rng.randint(10, 40)
@@ -277,18 +317,25 @@ def generate_backups(seed: int, site: SiteRecord, epoch: datetime) -> list[Backu
         seq = count - k
         description = rng.choices(texts, weights=weights)[0]
         kind = "full" if "automatic" in description or rng.random() < 0.75 else "database"
+        estimated = None
         if running and k == 0:
             created = epoch - timedelta(seconds=rng.randint(1, 5))
             finished = epoch + timedelta(seconds=rng.randint(10, 60))
             outcome = "completed"
             kind = "full"
             description = rng.choice(("Daily automatic backup", "Pre-update backup"))
+            stuck = world.stuck_work(seed, site.index * 2, epoch) if world else None
+            if stuck is not None:
+                created, finished, estimated = stuck.created_at, FOREVER, stuck.estimated_at
         else:
             offset = (k + 0.5 + rng.uniform(-0.3, 0.3)) * spacing
             created = epoch - timedelta(seconds=int(offset) + 60)
             minutes = rng.uniform(6, 25) if kind == "full" else rng.uniform(1, 5)
             finished = created + timedelta(seconds=int(minutes * 60))
             outcome = "failed" if rng.random() < 0.04 else "completed"
+            if world is not None:
+                key = site.index * 1000 + seq
+                outcome = world.odd_status(seed, SALT_ODD_BACKUP, key) or outcome
         backups.append(
             BackupRecord(
                 id=backup_id(site, seq),
@@ -300,130 +347,8 @@ def generate_backups(seed: int, site: SiteRecord, epoch: datetime) -> list[Backu
                 outcome=outcome,
                 size=backup_size(rng, site, kind),
                 contents=backup_contents(kind),
+                estimated_at=estimated,
             )
         )
     site.next_backup_seq = count + 1
     return backups
-
-
-_FAILURES = (
-    "composer install failed: package wpackagist-plugin/woocommerce-subscriptions not found",
-    "npm run build exited with code 1",
-    "rsync: connection unexpectedly closed (code 12)",
-    "PHP Fatal error: Uncaught Error: Call to undefined function get_field()",
-    "Disk quota exceeded while syncing files",
-)
-
-
-def deployment_log(
-    source: dict[str, str],
-    environment: str,
-    created: datetime,
-    finished: datetime,
-    outcome: str,
-    rng: random.Random,
-) -> list[str]:
-    if source.get("type") == "zip":
-        steps = [
-            f"Downloading archive {source.get('zip_url', '')}...",
-            "Extracting archive...",
-            "Validating WordPress files...",
-            f"Syncing files to {environment}...",
-            "Clearing caches...",
-        ]
-    else:
-        commit = source.get("commit") or f"{rng.getrandbits(48):012x}"
-        steps = [
-            f"Cloning repository {source.get('repository', '')}...",
-            f"Checking out branch {source.get('branch', '')}...",
-            f"HEAD is now at {commit[:7]}",
-            "Installing dependencies...",
-            "Running composer install --no-dev --optimize-autoloader...",
-            "Building assets...",
-            f"Syncing files to {environment}...",
-            "Clearing caches...",
-        ]
-    lines = [f"Deployment started at {iso(created)}"]
-    if outcome == "failed":
-        cut = rng.randint(2, len(steps) - 2)
-        lines += steps[:cut]
-        lines.append(f"Error: {rng.choice(_FAILURES)}")
-        lines.append(f"Deployment failed at {iso(finished)}")
-    else:
-        lines += steps
-        lines.append(f"Deployment completed at {iso(finished)}")
-    return lines
-
-
-def random_changes(rng: random.Random) -> dict[str, int]:
-    return {
-        "added": rng.randint(0, 30),
-        "modified": rng.randint(1, 60),
-        "deleted": rng.randint(0, 10),
-    }
-
-
-def _branch_for(rng: random.Random, environment: str) -> str:
-    if environment == "production":
-        return rng.choice(("main", "main", "master", "release/2.4"))
-    if environment == "staging":
-        return rng.choice(("develop", "staging", "release/2.5"))
-    return rng.choice(("feature/new-header", "feature/checkout-redesign", "bugfix/menu-a11y"))
-
-
-def generate_deployments(seed: int, site: SiteRecord, epoch: datetime) -> list[DeploymentRecord]:
-    if site.provisioned_at is not None and site.created_at >= epoch - timedelta(hours=1):
-        return []
-    rng = rng_for(seed, SALT_DEPLOYMENTS, site.index)
-    count = rng.randint(5, 20)
-    running = has_running_deployment(seed, site.index)
-    usable = (epoch - site.created_at).total_seconds() - 3600
-    spacing = min(5 * 86400.0, usable / (count + 1))
-    slug = slugify(site.name)
-    org = rng.choice((slug, "wpe-agency", "northwind-dev", "pixel-and-pine"))
-    repository = f"github.com/{org}/{slug}{rng.choice(('', '-theme', '-site', '-wp'))}"
-    envs = site.environment_names()
-    weights = [5 if env == "production" else 3 if env == "staging" else 2 for env in envs]
-    deployments: list[DeploymentRecord] = []
-    for k in range(count - 1, -1, -1):
-        seq = count - k
-        environment = rng.choices(envs, weights=weights)[0]
-        source: dict[str, str]
-        if rng.random() < 0.1:
-            version = f"{rng.randint(1, 3)}.{rng.randint(0, 9)}.{rng.randint(0, 9)}"
-            source = {
-                "type": "zip",
-                "zip_url": f"https://downloads.example.com/{slug}/release-{version}.zip",
-            }
-        else:
-            source = {
-                "type": "git",
-                "repository": repository,
-                "branch": _branch_for(rng, environment),
-                "commit": f"{rng.getrandbits(48):012x}",
-            }
-        if running and k == 0:
-            created = epoch - timedelta(seconds=rng.randint(3, 25))
-            finished = epoch + timedelta(seconds=rng.randint(20, 90))
-            failed = site.index != ALWAYS_DEPLOYING and rng.random() < 0.2
-        else:
-            offset = (k + 0.5 + rng.uniform(-0.3, 0.3)) * spacing
-            created = epoch - timedelta(seconds=int(offset) + 60)
-            finished = created + timedelta(seconds=rng.randint(90, 420))
-            failed = rng.random() < 0.1
-        outcome = "failed" if failed else "completed"
-        deployments.append(
-            DeploymentRecord(
-                id=deployment_id(site, seq),
-                site_id=site.id,
-                environment=environment,
-                source=dict(source),
-                created_at=created,
-                finished_at=finished,
-                outcome=outcome,
-                log_lines=deployment_log(source, environment, created, finished, outcome, rng),
-                changes=random_changes(rng),
-            )
-        )
-    site.next_deployment_seq = count + 1
-    return deployments

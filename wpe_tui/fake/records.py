@@ -91,6 +91,7 @@ class BackupRecord:
     environment: str = "production"
     gone_at: datetime | None = None  # set by DELETE; "deleting" until then, 404 after
     overrides: JSON = field(default_factory=dict)  # laid over every answer (see `overlay`)
+    estimated_at: datetime | None = None  # what it tells, when not finished_at (stuck)
 
     def status_at(self, now: datetime) -> str:
         if self.gone_at is not None:
@@ -115,7 +116,7 @@ class BackupRecord:
             "size": self.size if done else None,
         }
         if status == "in_progress":
-            body["estimated_completion_time"] = iso(self.finished_at)
+            body["estimated_completion_time"] = iso(self.estimated_at or self.finished_at)
         return body
 
     def detail(self, now: datetime) -> JSON:
@@ -142,6 +143,8 @@ class DeploymentRecord:
     log_lines: list[str]  # the whole log; lines appear evenly spread until finished_at
     changes: dict[str, int]
     overrides: JSON = field(default_factory=dict)  # laid over every answer (see `overlay`)
+    estimated_at: datetime | None = None  # what it tells, when not finished_at (stuck)
+    stall_at: int | None = None  # a stuck deployment's log stops after this many lines
 
     def status_at(self, now: datetime) -> str:
         return "in_progress" if now < self.finished_at else self.outcome
@@ -149,6 +152,8 @@ class DeploymentRecord:
     def logs_at(self, now: datetime) -> str:
         if now >= self.finished_at:
             return "\n".join(self.log_lines)
+        if self.stall_at is not None:
+            return "\n".join(self.log_lines[: self.stall_at])
         steps = max(len(self.log_lines) - 1, 1)
         duration = (self.finished_at - self.created_at) / steps
         shown = 1 + int((now - self.created_at) / duration) if now >= self.created_at else 1
@@ -166,10 +171,11 @@ class DeploymentRecord:
             "source": dict(self.source),
             "status": status,
             "created_at": iso(self.created_at),
-            "completed_at": None if status == "in_progress" else iso(self.finished_at),
+            # An odd status (see world.py) has not finished either.
+            "completed_at": iso(self.finished_at) if status in ("completed", "failed") else None,
         }
         if status == "in_progress":
-            body["estimated_completion_time"] = iso(self.finished_at)
+            body["estimated_completion_time"] = iso(self.estimated_at or self.finished_at)
         return body
 
     def detail(self, now: datetime) -> JSON:

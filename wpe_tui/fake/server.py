@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wpe_tui.fake.account import FakeAccount
 from wpe_tui.fake.app import create_app
+from wpe_tui.fake.control import TestControl
 from wpe_tui.fake.faults import DroppedConnection
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ class FakeServer:
 
     ``with FakeServer() as server: httpx.get(server.base_url + "/sites", ...)``.
     Either pass an ``app`` or the keyword arguments of ``create_app`` (with ``account``).
+    With ``controls``, it also serves the demo server's test controls (see control.py).
     """
 
     def __init__(
@@ -86,9 +88,11 @@ class FakeServer:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
+        controls: bool = False,
         **app_options: Any,
     ) -> None:
         self.app: Starlette = app if app is not None else create_app(**app_options)
+        self.controls = TestControl(self.app, self.app.state.faults) if controls else None
         self.host = host
         self._requested_port = port
         self.port = 0
@@ -114,14 +118,16 @@ class FakeServer:
 
         _quiet_drops()
         # Binding ourselves gives the port before uvicorn starts and avoids a race for it.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only then, and without it every
+        # answer waits ~40 ms for a delayed ACK (Nagle).
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self._requested_port))
         sock.listen(128)
         self._socket = sock
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            self.app,
+            self.controls or self.app,
             log_level="warning",
             lifespan="off",
             loop="asyncio",
@@ -175,6 +181,16 @@ class FakeServer:
         self.stop()
 
 
+def demo_app(access_log: bool = False, **app_options: Any) -> ASGIApp:
+    """What `wpe-tui demo-server` serves: the fake API (``create_app`` and its options)
+    with the test controls, and the access log outermost so that it sees them too."""
+    api = create_app(**app_options)
+    app: ASGIApp = TestControl(api, api.state.faults)
+    if access_log:
+        app = AccessLog(app)
+    return app
+
+
 def run_demo_server(
     host: str = "127.0.0.1",
     port: int = 8765,
@@ -183,6 +199,14 @@ def run_demo_server(
     fail_rate: float = 0.0,
     seed: int = 1,
     access_log: bool = False,
+    *,
+    stuck_rate: float = 0.0,
+    odd_status_rate: float = 0.0,
+    backup_seconds: float | None = None,
+    bad_record_rate: float = 0.0,
+    write_latency_ms: float = 0.0,
+    rate_limit_rate: float = 0.0,
+    retry_after: float = 1.0,
 ) -> None:
     """Serve a demo account in the foreground until interrupted (Ctrl+C).
 
@@ -190,10 +214,24 @@ def run_demo_server(
     """
     import uvicorn
 
-    account = FakeAccount(sites=sites, seed=seed)
-    app: ASGIApp = create_app(account, latency_ms=latency_ms, fail_rate=fail_rate, seed=seed)
-    if access_log:
-        app = AccessLog(app)
+    account = FakeAccount(
+        sites=sites,
+        seed=seed,
+        stuck_rate=stuck_rate,
+        odd_status_rate=odd_status_rate,
+        backup_seconds=backup_seconds,
+        bad_record_rate=bad_record_rate,
+    )
+    app = demo_app(
+        access_log,
+        account=account,
+        latency_ms=latency_ms,
+        fail_rate=fail_rate,
+        rate_limit_rate=rate_limit_rate,
+        retry_after=retry_after,
+        write_latency_ms=write_latency_ms,
+        seed=seed,
+    )
     _quiet_drops()
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     print(
