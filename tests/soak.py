@@ -730,10 +730,10 @@ class Walk:
 
     def check_offline(self) -> None:
         app = self.app
-        if app.offline and not self.was_offline:
+        if app.session.connection.offline and not self.was_offline:
             self.report.offline_spells += 1
-        self.was_offline = app.offline
-        if not app.offline:
+        self.was_offline = app.session.connection.offline
+        if not app.session.connection.offline:
             return
         view = next((s for s in reversed(app.screen_stack) if not isinstance(s, ModalScreen)), None)
         if view is None:
@@ -903,7 +903,7 @@ async def wait_quiet(
     while time.monotonic() < deadline:
         await app.workers.wait_for_complete()
         await pilot.pause(0.1 if checks > 1 else None)
-        busy = app.offline or any(not w.is_finished for w in app.workers)
+        busy = app.session.connection.offline or any(not w.is_finished for w in app.workers)
         busy = busy or any(t.is_loading for t in app.screen.query(PagedTable))
         quiet = 0 if busy else quiet + 1
         if quiet >= checks:

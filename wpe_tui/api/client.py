@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
-import random
-import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import quote, urlsplit
@@ -17,15 +13,12 @@ import httpx
 from pydantic import BaseModel, SecretStr
 from pydantic import ValidationError as PydanticValidationError
 
-from wpe_tui import __version__
 from wpe_tui.api.capabilities import CUSTOMER_CAPABILITIES, Capabilities
 from wpe_tui.api.errors import (
     ApiError,
     AuthError,
     ConflictError,
-    DecodeError,
     InsecureUrlError,
-    NetworkError,
     NotFoundError,
     RateLimitError,
     ServerError,
@@ -45,13 +38,13 @@ from wpe_tui.api.models import (
     Site,
 )
 from wpe_tui.api.request_log import RequestLog
+from wpe_tui.api.wire import Pace, Sleep, Wire, error_body, retry_after
 
 DEFAULT_BASE_URL = "https://wpengineapi.com/v1"
 CUSTOMER_API = CUSTOMER_CAPABILITIES.name
 MAX_PER_PAGE = 100
 
 M = TypeVar("M", bound=BaseModel)
-Sleep = Callable[[float], Awaitable[None]]
 
 
 def is_loopback_host(host: str) -> bool:
@@ -117,28 +110,43 @@ class WpeClient:
         if not key or not key.strip():
             raise AuthError("No API key is configured")
         self.base_url = check_base_url(base_url)
-        self._max_retries = max_retries
-        self._backoff_base = backoff_base
-        self._backoff_cap = backoff_cap
-        self._sleep = sleep
-        self._random = random.Random()  # jitter only; no security meaning
-        self.requests_sent = 0
-        self.request_log = request_log
-        # Told "online", "offline" (no answer after the retries) and "unauthorized"
-        # (a 401), so an app can show a banner or ask for a new key wherever it is.
-        self.listener: Callable[[str], None] | None = None
         self._secret = SecretStr(key.strip())
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url + "/",
+        self.wire = Wire(
+            self.base_url,
+            authorization=f"ApiKey {key.strip()}",
+            secrets=[key.strip()],
+            error_for=_error_for,
             transport=transport,
-            headers={
-                "Authorization": f"ApiKey {key.strip()}",
-                "Accept": "application/json",
-                "User-Agent": f"wpe-tui/{__version__}",
-            },
-            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-            follow_redirects=False,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
+            sleep=sleep,
+            request_log=request_log,
         )
+
+    # Told "online", "offline" (no answer after the retries) and "unauthorized" (a 401),
+    # so an app can show a banner or ask for a new key wherever it is.
+    @property
+    def listener(self) -> Callable[[str], None] | None:
+        return self.wire.listener
+
+    @listener.setter
+    def listener(self, listener: Callable[[str], None] | None) -> None:
+        self.wire.listener = listener
+
+    @property
+    def pace(self) -> Pace | None:
+        return self.wire.pace
+
+    @pace.setter
+    def pace(self, pace: Pace | None) -> None:
+        self.wire.pace = pace
+
+    @property
+    def requests_sent(self) -> int:
+        return self.wire.requests_sent
 
     def __repr__(self) -> str:
         return f"WpeClient(base_url={self.base_url!r})"
@@ -159,7 +167,7 @@ class WpeClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self.wire.aclose()
 
     # -- sites -------------------------------------------------------------
 
@@ -405,131 +413,18 @@ class WpeClient:
         return params
 
     def _parse(self, model: type[M], payload: Any) -> M:
-        try:
-            return model.model_validate(payload)
-        except PydanticValidationError as error:
-            detail = error.errors()[0]
-            where = ".".join(str(part) for part in detail["loc"]) or "body"
-            raise DecodeError(
-                f"Unexpected response shape from the API ({where}: {detail['msg']})"
-            ) from None
+        return self.wire.parse(model, payload)
 
     async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
-        attempt = 0
-        while True:
-            try:
-                return await self._send("GET", path, params=params)
-            except (ServerError, NetworkError) as error:
-                # A 429 is not retried here: the app's scheduler honours its Retry-After
-                # in one place, and pauses background work meanwhile.
-                if attempt >= self._max_retries:
-                    if isinstance(error, NetworkError):
-                        self._tell("offline")
-                    raise
-                delay = self._backoff(attempt)
-                attempt += 1
-                await self._sleep(delay)
+        return await self.wire.get(path, params)
 
     async def _write(self, method: str, path: str, body: Mapping[str, Any] | None) -> Any:
-        # Never retried: the caller decides, with the user, whether to try again.
-        try:
-            return await self._send(method, path, json_body=body)
-        except NetworkError:
-            self._tell("offline")
-            raise
-
-    def _tell(self, event: str) -> None:
-        if self.listener is not None:
-            self.listener(event)
-
-    def _backoff(self, attempt: int) -> float:
-        ceiling = min(self._backoff_cap, self._backoff_base * 2**attempt)
-        return self._random.uniform(ceiling / 2, ceiling)
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str | int] | None = None,
-        json_body: Mapping[str, Any] | None = None,
-    ) -> Any:
-        label = f"{method} /{path}"
-        self.requests_sent += 1
-        request = self._http.build_request(
-            method, path, params=params, json=json_body if json_body is not None else None
-        )
-        started, clock = datetime.now(UTC), time.perf_counter()
-        status: int | None = None
-        try:
-            response = await self._http.send(request)
-            status = response.status_code
-        except httpx.TimeoutException:
-            raise NetworkError(f"{label}: the API did not answer in time") from None
-        except httpx.TransportError as error:
-            reason = type(error).__name__
-            raise NetworkError(f"{label}: could not reach {self.base_url} ({reason})") from None
-        finally:
-            if self.request_log is not None:
-                target = request.url.raw_path.decode("ascii", "replace")
-                ms = (time.perf_counter() - clock) * 1000
-                self.request_log.write(method, target, status, started, ms)
-        self._tell("online")  # any answer at all means the network is back
-        if response.status_code == 401:
-            self._tell("unauthorized")
-        if response.is_success:
-            try:
-                return response.json()
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                raise DecodeError(
-                    f"{label}: the API answered {response.status_code} with something "
-                    "that is not JSON",
-                    status=response.status_code,
-                ) from None
-        failure = _error_for(label, response)
-        secret = self._secret.get_secret_value()
-        if secret in failure.message:  # a server that echoes the header must not leak it
-            failure.message = failure.message.replace(secret, "[redacted]")
-            failure.args = (failure.message,)
-        raise failure
-
-
-def _error_body(response: httpx.Response) -> tuple[str | None, dict[str, list[str]]]:
-    try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None, {}
-    if isinstance(body, str):
-        return body, {}
-    if not isinstance(body, dict):
-        return None, {}
-    message = next(
-        (body[k] for k in ("message", "detail", "error") if isinstance(body.get(k), str)), None
-    )
-    fields: dict[str, list[str]] = {}
-    errors = body.get("errors")
-    if isinstance(errors, dict):
-        for name, value in errors.items():
-            items = value if isinstance(value, list) else [value]
-            fields[str(name)] = [str(item) for item in items]
-    elif isinstance(errors, list):
-        for item in errors:
-            if isinstance(item, dict) and "field" in item:
-                fields.setdefault(str(item["field"]), []).append(str(item.get("message", "")))
-    return message, fields
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None  # an HTTP date: rare enough to fall back to backoff
+        return await self.wire.write(method, path, body)
 
 
 def _error_for(label: str, response: httpx.Response) -> ApiError:
     status = response.status_code
-    server_message, fields = _error_body(response)
+    server_message, fields = error_body(response)
     reason = server_message or response.reason_phrase or "no message"
     message = f"{label}: {status} {reason}"
     if status in (401, 403):
@@ -542,7 +437,7 @@ def _error_for(label: str, response: httpx.Response) -> ApiError:
     if status in (400, 422):
         return ValidationError(message, status=status, fields=fields)
     if status == 429:
-        return RateLimitError(message, status=status, retry_after=_retry_after(response))
+        return RateLimitError(message, status=status, retry_after=retry_after(response))
     if status >= 500:
         return ServerError(message, status=status)
     return ApiError(message, status=status)

@@ -19,7 +19,17 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 # Statuses known to be final: an item in any other status (including ones this
 # client has never heard of) is treated as in flight and refreshed live.
 FINAL_STATUSES = frozenset(
-    {"active", "inactive", "completed", "failed", "cancelled", "canceled", "deleted", "suspended"}
+    {
+        "active",
+        "inactive",
+        "completed",
+        "failed",
+        "aborted",
+        "cancelled",
+        "canceled",
+        "deleted",
+        "suspended",
+    }
 )
 SITE_STATUSES = ("active", "inactive", "provisioning", "deleting")
 BACKUP_STATUSES = ("completed", "in_progress", "failed", "deleting")

@@ -10,7 +10,7 @@ catching a failure.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from wpe_tui.api.capabilities import CUSTOMER_CAPABILITIES, Capabilities
@@ -39,6 +39,8 @@ class Backend(Protocol):
     # Told "online", "offline" and "unauthorized" from any request, so the app can show a
     # banner or ask for new credentials wherever the user is.
     listener: Callable[[str], None] | None
+    # Waited for before each HTTP request, when the API must be paced (set by the session).
+    pace: Callable[[], Awaitable[None]] | None
 
     async def aclose(self) -> None: ...
 

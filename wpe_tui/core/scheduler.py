@@ -1,7 +1,8 @@
 """`Scheduler`: every request of the app goes through it.
 
-- At most `max_in_flight` requests at once, and, for an API that publishes no limits,
-  at most `requests_per_second` of them.
+- At most `max_in_flight` requests at once; for an API that publishes no limits, a
+  `Pacer` the backend waits for before each HTTP request (one call of the Hosting
+  Platform API can be several requests).
 - What the user just asked for goes first; background work (the follower, filter
   sweeps, the palette's names) waits behind it.
 - A request whose caller was cancelled while it waited is never sent.
@@ -47,22 +48,14 @@ class _Ticket:
 
 
 class Scheduler:
-    def __init__(
-        self,
-        *,
-        max_in_flight: int = 4,
-        requests_per_second: float | None = None,
-        clock: Clock | None = None,
-    ) -> None:
+    def __init__(self, *, max_in_flight: int = 4, clock: Clock | None = None) -> None:
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be 1 or more")
         self.max_in_flight = max_in_flight
-        self.spacing = 1.0 / requests_per_second if requests_per_second else 0.0
         self.clock: Clock = clock or SystemClock()
         self._waiting: list[_Ticket] = []
         self._seq = itertools.count()
         self._in_flight = 0
-        self._next_start = 0.0
         self._paused_until = 0.0
         self._backoff = BACKOFF_START
         self._timer: asyncio.Task[None] | None = None
@@ -173,15 +166,11 @@ class Scheduler:
                 continue
             if self._in_flight >= self.max_in_flight:
                 return  # a finishing request pumps again
-            start = self._next_start
-            if head.priority == Priority.BACKGROUND:
-                start = max(start, self._paused_until)
-            if start > now:
-                self._wake_at(start)
+            if head.priority == Priority.BACKGROUND and self._paused_until > now:
+                self._wake_at(self._paused_until)
                 return
             heapq.heappop(self._waiting)
             self._in_flight += 1
-            self._next_start = max(now, self._next_start) + self.spacing
             head.future.set_result(None)
 
     def _wake_at(self, when: float) -> None:
@@ -204,3 +193,21 @@ class Scheduler:
             if not ticket.future.done():
                 ticket.future.cancel()
         self._waiting.clear()
+
+
+class Pacer:
+    """At most `per_second` starts a second, evenly spaced: each waits for its turn."""
+
+    def __init__(self, per_second: float, clock: Clock | None = None) -> None:
+        if per_second <= 0:
+            raise ValueError("per_second must be more than 0")
+        self.spacing = 1.0 / per_second
+        self.clock: Clock = clock or SystemClock()
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        now = self.clock.now()
+        turn = max(now, self._next)
+        self._next = turn + self.spacing  # taken before waiting: the next one queues behind
+        if turn > now:
+            await self.clock.sleep(turn - now)

@@ -20,7 +20,7 @@ from wpe_tui.core.clock import Clock, SystemClock
 from wpe_tui.core.follower import Follower, ItemTarget, Target
 from wpe_tui.core.kinds import Ref
 from wpe_tui.core.registry import kind as kind_of
-from wpe_tui.core.scheduler import Priority, Scheduler
+from wpe_tui.core.scheduler import Pacer, Priority, Scheduler
 from wpe_tui.core.store import Store
 from wpe_tui.core.sweep import Sweeps
 
@@ -69,14 +69,8 @@ class Session:
         self.clock: Clock = clock or SystemClock()
         self.wall = wall
         self.backend = backend
-        rps = settings.requests_per_second
-        if rps is None:
-            rps = backend.capabilities.requests_per_second  # the API's own pace, if any
-        self.scheduler = Scheduler(
-            max_in_flight=settings.max_in_flight,
-            requests_per_second=rps,
-            clock=self.clock,
-        )
+        self.scheduler = Scheduler(max_in_flight=settings.max_in_flight, clock=self.clock)
+        self.pacer: Pacer | None = None
         self.store = Store()
         self.follower = Follower(
             self.scheduler,
@@ -169,6 +163,13 @@ class Session:
 
     def _attach(self, backend: Backend) -> None:
         backend.listener = self._backend_event
+        rps = self.settings.requests_per_second
+        if rps is None:
+            rps = backend.capabilities.requests_per_second  # the API's own pace, if any
+        if rps is not None:
+            if self.pacer is None:
+                self.pacer = Pacer(rps, self.clock)
+            backend.pace = self.pacer.wait
 
     def use_backend(self, backend: Backend) -> None:
         """New credentials: the old backend is closed by the caller."""

@@ -211,12 +211,20 @@ async def test_a_long_retry_after_is_told_to_the_user_at_once(
     assert scheduler.paused_for == pytest.approx(600.0), "the background still waits it out"
 
 
-async def test_pacing_spaces_the_starts(clock: ManualClock, calls: Calls) -> None:
-    scheduler = Scheduler(requests_per_second=5.0, clock=clock)
-    tasks = [
-        asyncio.ensure_future(scheduler.read(calls.make(f"r{i}", hold=False))) for i in range(3)
-    ]
-    await settle()
+async def test_pacing_spaces_the_requests(clock: ManualClock) -> None:
+    from wpe_tui.core.scheduler import Pacer
+
+    pacer = Pacer(5.0, clock)
+    started: list[float] = []
+
+    async def request() -> None:
+        await pacer.wait()
+        started.append(round(clock.now() - 1000.0, 3))
+
+    tasks = [asyncio.ensure_future(request()) for _ in range(3)]
     await clock.advance(1.0)
     await asyncio.gather(*tasks)
-    assert [round(when - 1000.0, 3) for _, when in calls.started] == [0.0, 0.2, 0.4]
+    assert started == [0.0, 0.2, 0.4]
+    await clock.advance(5.0)
+    await request()
+    assert started[-1] == 6.0, "after a quiet spell, no wait"

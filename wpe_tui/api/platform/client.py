@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
-import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -21,19 +19,17 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
 from pydantic import BaseModel, SecretStr
-from pydantic import ValidationError as PydanticValidationError
 
-from wpe_tui import __version__
 from wpe_tui.api.client import check_base_url
 from wpe_tui.api.errors import (
     AuthError,
     DecodeError,
-    NetworkError,
-    ServerError,
     ValidationError,
 )
 from wpe_tui.api.platform import models as wire
 from wpe_tui.api.platform.errors import error_for
+from wpe_tui.api.request_log import RequestLog
+from wpe_tui.api.wire import Pace, Wire
 
 PLATFORM_BASE_URL = "https://api.wpengineapi.com/v1"
 MAX_LIMIT = 100
@@ -70,6 +66,7 @@ class PlatformClient:
         backoff_base: float = 0.5,
         backoff_cap: float = 8.0,
         sleep: Sleep = asyncio.sleep,
+        request_log: RequestLog | None = None,
     ) -> None:
         password = (
             api_password.get_secret_value() if isinstance(api_password, SecretStr) else api_password
@@ -78,30 +75,43 @@ class PlatformClient:
         if not user or not password:
             raise AuthError("No API user and password are configured")
         self.base_url = check_base_url(base_url)
-        self._max_retries = max_retries
-        self._backoff_base = backoff_base
-        self._backoff_cap = backoff_cap
-        self._sleep = sleep
-        self._random = random.Random()  # jitter only; no security meaning
-        self.requests_sent = 0
-        # Told "online", "offline" (no answer after the retries) and "unauthorized" (a 401).
-        self.listener: Callable[[str], None] | None = None
         token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        # Whatever a server might echo back: the password, the pair, or the header's token.
-        self._secrets = tuple(
-            SecretStr(s) for s in sorted({password, f"{user}:{password}", token}, key=len)[::-1]
-        )
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url + "/",
+        self.wire = Wire(
+            self.base_url,
+            authorization=f"Basic {token}",
+            # Whatever a server might echo back: the password, the pair, or the token.
+            secrets=[password, f"{user}:{password}", token],
+            error_for=error_for,
             transport=transport,
-            headers={
-                "Authorization": f"Basic {token}",
-                "Accept": "application/json",
-                "User-Agent": f"wpe-tui/{__version__}",
-            },
-            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-            follow_redirects=False,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
+            sleep=sleep,
+            request_log=request_log,
         )
+
+    # Told "online", "offline" (no answer after the retries) and "unauthorized" (a 401).
+    @property
+    def listener(self) -> Callable[[str], None] | None:
+        return self.wire.listener
+
+    @listener.setter
+    def listener(self, listener: Callable[[str], None] | None) -> None:
+        self.wire.listener = listener
+
+    @property
+    def pace(self) -> Pace | None:
+        return self.wire.pace
+
+    @pace.setter
+    def pace(self, pace: Pace | None) -> None:
+        self.wire.pace = pace
+
+    @property
+    def requests_sent(self) -> int:
+        return self.wire.requests_sent
 
     def __repr__(self) -> str:
         return f"PlatformClient(base_url={self.base_url!r})"
@@ -118,7 +128,7 @@ class PlatformClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self.wire.aclose()
 
     # -- the API, one method per endpoint ------------------------------------------
 
@@ -332,81 +342,11 @@ class PlatformClient:
         return self._parse(model, await self._get(path, params))
 
     def _parse(self, model: type[M], payload: Any) -> M:
-        try:
-            return model.model_validate(payload)
-        except PydanticValidationError as error:
-            detail = error.errors()[0]
-            where = ".".join(str(part) for part in detail["loc"]) or "body"
-            raise DecodeError(
-                f"Unexpected response shape from the API ({where}: {detail['msg']})"
-            ) from None
+        return self.wire.parse(model, payload)
 
     async def _get(self, path: str, params: Params | None = None) -> Any:
-        attempt = 0
-        while True:
-            try:
-                return await self._send("GET", path, params=params)
-            except (ServerError, NetworkError) as error:
-                if attempt >= self._max_retries:
-                    if isinstance(error, NetworkError):
-                        self._tell("offline")
-                    raise
-                ceiling = min(self._backoff_cap, self._backoff_base * 2**attempt)
-                attempt += 1
-                await self._sleep(self._random.uniform(ceiling / 2, ceiling))
+        return await self.wire.get(path, params)
 
     async def _write(self, method: str, path: str, body: Mapping[str, Any]) -> Any:
         # Never retried: a restore or a copy must not run twice because an answer was lost.
-        try:
-            return await self._send(method, path, json_body=body)
-        except NetworkError:
-            self._tell("offline")
-            raise
-
-    def _tell(self, event: str) -> None:
-        if self.listener is not None:
-            self.listener(event)
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Params | None = None,
-        json_body: Mapping[str, Any] | None = None,
-    ) -> Any:
-        label = f"{method} /{path}"
-        self.requests_sent += 1
-        try:
-            response = await self._http.request(method, path, params=params, json=json_body)
-        except httpx.TimeoutException:
-            raise NetworkError(f"{label}: the API did not answer in time") from None
-        except httpx.TransportError as error:
-            reason = type(error).__name__
-            raise NetworkError(f"{label}: could not reach {self.base_url} ({reason})") from None
-        self._tell("online")  # any answer at all means the network is back
-        if response.status_code == 401:
-            self._tell("unauthorized")
-        if response.is_success:
-            if not response.content.strip() and response.status_code in (202, 204):
-                return None  # accepted, and nothing more to say
-            try:
-                return response.json()
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                raise DecodeError(
-                    f"{label}: the API answered {response.status_code} with something "
-                    "that is not JSON",
-                    status=response.status_code,
-                ) from None
-        failure = error_for(label, response)
-        # A server that echoes the credentials back must not make them leak.
-        failure.message = self._redact(failure.message)
-        failure.args = (failure.message,)
-        if isinstance(failure, ValidationError):
-            failure.fields = {k: [self._redact(m) for m in v] for k, v in failure.fields.items()}
-        raise failure
-
-    def _redact(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret.get_secret_value(), "[redacted]")
-        return text
+        return await self.wire.write(method, path, body)

@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import json
-
 import httpx
 
 from wpe_tui.api.errors import (
@@ -19,40 +17,12 @@ from wpe_tui.api.errors import (
     ServerError,
     ValidationError,
 )
-
-
-def _error_body(response: httpx.Response) -> tuple[str | None, dict[str, list[str]]]:
-    """The message and the field errors of ``{message, errors: [{field, message}]}``."""
-    try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None, {}
-    if isinstance(body, str):
-        return body, {}
-    if not isinstance(body, dict):
-        return None, {}
-    message = body.get("message") if isinstance(body.get("message"), str) else None
-    fields: dict[str, list[str]] = {}
-    errors = body.get("errors")
-    if isinstance(errors, list):
-        for item in errors:
-            if isinstance(item, dict) and item.get("field") is not None:
-                text = item.get("message")
-                fields.setdefault(str(item["field"]), []).append(str(text or "is not valid"))
-    return message, fields
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None  # an HTTP date: rare enough to leave to the scheduler's own pause
+from wpe_tui.api.wire import error_body, retry_after
 
 
 def error_for(label: str, response: httpx.Response) -> ApiError:
     status = response.status_code
-    server_message, fields = _error_body(response)
+    server_message, fields = error_body(response)
     reason = server_message or response.reason_phrase or "no message"
     message = f"{label}: {status} {reason}"
     if status == 401:
@@ -68,7 +38,7 @@ def error_for(label: str, response: httpx.Response) -> ApiError:
     if status in (400, 422):
         return ValidationError(message, status=status, fields=fields)
     if status == 429:
-        return RateLimitError(message, status=status, retry_after=_retry_after(response))
+        return RateLimitError(message, status=status, retry_after=retry_after(response))
     if status >= 500:
         return ServerError(message, status=status)
     return ApiError(message, status=status)

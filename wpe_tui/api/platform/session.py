@@ -18,6 +18,7 @@ from wpe_tui.api.platform import mapping
 from wpe_tui.api.platform import models as wire
 from wpe_tui.api.platform.client import MAX_LIMIT, PLATFORM_BASE_URL, PlatformClient
 from wpe_tui.api.platform.directory import SiteDirectory
+from wpe_tui.api.wire import Pace
 
 PLATFORM_CAPABILITIES = Capabilities(
     name="Hosting Platform API",
@@ -91,6 +92,14 @@ class PlatformSession:
     @property
     def base_url(self) -> str:
         return self.client.base_url
+
+    @property
+    def pace(self) -> Pace | None:
+        return self.client.pace
+
+    @pace.setter
+    def pace(self, pace: Pace | None) -> None:
+        self.client.pace = pace
 
     @property
     def requests_sent(self) -> int:
