@@ -86,7 +86,7 @@ from textual.widgets import Button, Input
 from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_worker
 from textual.worker_manager import WorkerManager
 
-from wpe_tui.api import ApiError, WpeClient
+from wpe_tui.api import ApiError, RateLimitError, WpeClient
 from wpe_tui.app import WpeApp
 from wpe_tui.config import Settings, UiPrefs
 from wpe_tui.fake import FakeAccount, FakeServer, FaultSettings, ManualClock, create_app
@@ -462,7 +462,11 @@ class SoakClient(WpeClient):
             group=group,
             view=type(screen).__name__ if screen is not None else "app",
         )
-        if group in BACKGROUND_GROUPS:
+        if isinstance(error, RateLimitError):
+            # The scheduler waits its Retry-After out and asks again; a read that still
+            # fails after that reaches its table (LoadFailed) or its view's toast.
+            failed.excuse = "a 429 the scheduler asks again after"
+        elif group in BACKGROUND_GROUPS:
             failed.excuse = "background polls (silent by design)"
         elif worker is None:
             # Asked for ahead of time (the site detail's first requests, while it is
@@ -1016,7 +1020,7 @@ async def final_check(
         if isinstance(screen, SetupScreen):
             report.fail("final check: the setup screen is open (escape there quits)")
             return
-        if isinstance(screen, SiteListScreen) and screen.table.filter_text is None:
+        if isinstance(screen, SiteListScreen) and not screen.table.showing_matches:
             box = screen.query_one("#filter", Input)
             if box.has_class("hidden"):
                 break

@@ -141,7 +141,7 @@ async def test_key_from_the_environment_is_never_shown_copied_saved_or_captured(
     settings = resolve_settings(Config(ui=UiPrefs(refresh_interval=0.5)), api_url=BASE_URL)
     assert settings.api_key is not None
     client = WpeClient(settings.api_key, BASE_URL, transport=httpx.ASGITransport(app=fake))
-    headers = dict(client._http.headers)  # what a careless log line would print
+    headers = dict(client.wire._http.headers)  # what a careless log line would print
 
     def leak(*_args: object) -> None:
         raise RuntimeError(f"request failed with {headers} for key {secret}")
