@@ -16,12 +16,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wpe-tui",
         description="A keyboard-driven terminal app for WP Engine sites, backups and deployments.",
-        epilog="Environment: WPE_API_KEY, WPE_API_URL and WPE_PROFILE override the config file.",
+        epilog=(
+            "Environment: WPE_API, WPE_API_KEY, WPE_API_USER, WPE_API_PASSWORD, WPE_API_URL and "
+            "WPE_PROFILE override the config file."
+        ),
     )
     parser.add_argument("--demo", action="store_true", help="open on the embedded demo account")
     parser.add_argument("--profile", metavar="NAME", help="use this profile of the config file")
     parser.add_argument("--api-url", metavar="URL", help="the API's base URL")
     parser.add_argument("--read-only", action="store_true", help="hide and refuse every change")
+    parser.add_argument(
+        "--api",
+        metavar="API",
+        help="customer (the default) or platform (the WP Engine Hosting Platform API)",
+    )
+    parser.add_argument(
+        "--log",
+        metavar="FILE",
+        help="write one line per request to FILE (method, path, status, ms; never credentials)",
+    )
     parser.add_argument("--version", action="version", version=f"wpe-tui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_demo_server(commands)
@@ -35,7 +48,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from wpe_tui.launch import launch  # Textual is imported only when the app runs
 
     return launch(
-        demo=args.demo, profile=args.profile, api_url=args.api_url, read_only=args.read_only
+        demo=args.demo,
+        profile=args.profile,
+        api_url=args.api_url,
+        read_only=args.read_only,
+        api=args.api,
+        log=args.log,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -395,7 +396,8 @@ def test_write_latency_delays_writes_only(monkeypatch: pytest.MonkeyPatch) -> No
     async def fake_sleep(seconds: float) -> None:
         waits.append(seconds)
 
-    monkeypatch.setattr("wpe_tui.fake.platform.app.asyncio.sleep", fake_sleep)
+    # Only this module's asyncio: another test's server thread sleeps through the real one.
+    monkeypatch.setattr("wpe_tui.fake.platform.app.asyncio", SimpleNamespace(sleep=fake_sleep))
     app = create_platform_app(new_account(), write_latency_ms=250)
 
     async def drive() -> None:

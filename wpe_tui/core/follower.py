@@ -226,6 +226,8 @@ class Follower:
                     state.next_due = max(state.next_due, not_before)
                 self._states[key] = state
             else:
+                if target.covers != state.target.covers:
+                    state.signature = target.current()  # other rows: compare with those
                 state.target = target
             state.owners.add(owner)
         if wanted:

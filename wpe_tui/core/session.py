@@ -38,8 +38,9 @@ def wall_clock() -> datetime:
 class Connection:
     """Whether the API answers, and since when it does not: the offline banner."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, paused_for: Callable[[], float] = lambda: 0.0) -> None:
         self.clock = clock
+        self.paused_for = paused_for  # seconds until background work resumes after a 429
         self.offline = False
         self.next_try: float | None = None  # monotonic time of the next reconnect try
         self.listeners: list[Callable[[str], None]] = []
@@ -81,7 +82,8 @@ class Session:
         self.activity = Activity(
             self.store, wall=wall, follow=self._follow_operations, sleep=self.clock.sleep
         )
-        self.connection = Connection(self.clock)
+        self.connection = Connection(self.clock, lambda: self.scheduler.paused_for)
+        self.scheduler.listener = lambda: self.connection.tell("rate limit")
         self.sweeps = Sweeps()
         # Set by the app: where an unexpected error goes (the crash screen).
         self.on_error: Callable[[BaseException], None] | None = None

@@ -42,6 +42,8 @@ def duration(delta: timedelta | None) -> str:
         return "—"
     minutes, seconds = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
+    if hours >= 48:
+        return f"{hours // 24}d"  # an item stuck for weeks: the days are what matter
     if hours:
         return f"{hours}h{minutes:02d}m"
     return f"{minutes}m{seconds:02d}s"

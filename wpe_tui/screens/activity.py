@@ -226,7 +226,8 @@ class ActivityScreen(ModalScreen[None]):
         detail = Text()
         if line is not None:
             detail.append(line.title, style="bold")
-            detail.append(f" of {clean(line.site_name) or clean(line.site_id)}")
+            if line.ref is None or line.ref.kind != "site":
+                detail.append(f" of {clean(line.site_name) or clean(line.site_id)}")
             if line.note:
                 detail.append(f": {clean(line.note)}")
             if line.started_at is not None:
