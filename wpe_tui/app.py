@@ -264,6 +264,15 @@ class WpeApp(CrashGuard, App[None]):
         self._toasts.append(_Toast(message, title, severity, shown_for, now))
         super().notify(message, title=title, severity=severity, timeout=shown_for, markup=False)
 
+    def toasts_on_screen(self) -> list[str]:
+        """The toasts shown now, as drawn (a repeated one with its count)."""
+        now = time.monotonic()
+        return [
+            toast.message + (f" ×{toast.count}" if toast.count > 1 else "")
+            for toast in self._toasts
+            if now - toast.shown_at < toast.timeout
+        ]
+
     def _redraw_toasts(self, now: float) -> None:
         # Textual has no public way to change one toast: draw them all again.
         super().clear_notifications()

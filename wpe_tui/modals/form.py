@@ -142,7 +142,7 @@ class FormModal(ModalScreen[R | None], Generic[R]):
         self.sending = True
         self.query_one("#submit", Button).disabled = True
         self.show_error("form", "Sending…")
-        self.run_worker(self._send_once(), group="submit", exit_on_error=False)
+        self.run_worker(self._send_once(), group="submit")
 
     async def _send_once(self) -> None:
         try:

@@ -105,6 +105,7 @@ class SiteDetailScreen(WpeScreen):
                         self._fetcher(child),
                         page_size=self.session.page_size,
                         empty_text=tab.empty,
+                        catches=(ApiError,),
                         id=f"{child.name}-table",
                     )
         yield Footer()
@@ -175,8 +176,6 @@ class SiteDetailScreen(WpeScreen):
         return fetch
 
     def on_paged_table_load_failed(self, event: PagedTable.LoadFailed) -> None:
-        if not isinstance(event.error, ApiError):
-            raise event.error  # a bug: the crash screen, not "r to retry"
         self.notify(f"{event.error} — r to retry", severity="error", timeout=8)
 
     def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:

@@ -67,6 +67,7 @@ class SiteListScreen(WpeScreen):
             self._fetch,
             page_size=self.session.page_size,
             empty_text="No sites match",
+            catches=(ApiError,),
             id="sites",
         )
         yield Footer()
@@ -191,8 +192,6 @@ class SiteListScreen(WpeScreen):
         error = event.error
         if isinstance(error, AuthError) and not self.session.demo:
             return  # the app has opened the key screen; it reloads this view after
-        if not isinstance(error, ApiError):
-            raise error  # a bug: the crash screen, not "r to retry"
         self.notify(f"{error} — r to retry", severity="error", timeout=8)
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:

@@ -141,6 +141,7 @@ class PagedTable(ScrollView, can_focus=True):
         page_size: int = 100,
         empty_text: str = "Nothing here",
         max_pages: int = 40,
+        catches: tuple[type[Exception], ...] = (),
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -150,6 +151,9 @@ class PagedTable(ScrollView, can_focus=True):
         self.page_size = page_size
         self.empty_text = empty_text
         self.max_pages = max(2, max_pages)
+        # What a failed fetch may raise that the caller shows ("could not load: r to
+        # retry"); anything else is a bug, and goes to the app's crash screen.
+        self.catches = catches
         self._fetch_page = fetch_page
         self._state = _State()
         self._matches: Sequence[Any] | None = None
@@ -387,15 +391,13 @@ class PagedTable(ScrollView, can_focus=True):
         state.failed.discard(page)
         # Not exclusive: several pages may be in flight at once.
         self.run_worker(
-            self._load(page, state.generation),
-            group=f"paged-table-{self.id or 'anon'}",
-            exit_on_error=False,
+            self._load(page, state.generation), group=f"paged-table-{self.id or 'anon'}"
         )
 
     async def _load(self, page: int, generation: int) -> None:
         try:
             result = await self._fetch_page(page)
-        except Exception as error:
+        except self.catches as error:
             if generation == self._state.generation:
                 self._state.loading.discard(page)
                 self._state.failed.add(page)

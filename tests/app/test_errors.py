@@ -1,0 +1,48 @@
+"""Errors take one path: a bug reaches the crash screen, an API error is one toast,
+and the same toast again within 5 s is counted, not stacked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+
+from tests.app.conftest import AppFactory, settle
+from wpe_tui.core.kinds import SiteKind
+from wpe_tui.widgets import PagedTable
+
+
+async def test_a_bug_in_a_page_fetch_is_a_crash_report_not_r_to_retry(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_args: Any) -> Any:
+        raise KeyError("a bug in building the rows")
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(SiteKind, "list", broken)
+        await pilot.press("r")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CrashScreen"
+        assert "a bug in building the rows" in app.screen.report_text  # type: ignore[attr-defined]
+        app.crash_reports.clear()
+
+
+async def test_the_same_error_again_is_one_toast_with_a_count(
+    make_app: AppFactory, fake: Starlette
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        fake.state.faults.fail_next(40, status=500)
+        for _ in range(3):
+            await pilot.press("r")  # each refresh fails after the client's retries
+            await settle(pilot)
+        shown = app.toasts_on_screen()
+        failures = [m for m in shown if "500" in m]
+        assert len(failures) == 1, shown
+        assert failures[0].endswith("×3")
+        table = app.screen.query_one("#sites", PagedTable)
+        assert table.total == 120, "what was loaded stays"
