@@ -234,6 +234,10 @@ class WpeApp(CrashGuard, App[None]):
             label = getattr(screen, "command_label", None)
             title = label(binding.action, binding.description) if label else binding.description
             yield SystemCommand(escape(title), f"key: {key_label(key)}", run)
+        commands = getattr(screen, "palette_commands", None)
+        if callable(commands):
+            for title, help_text, callback in commands():
+                yield SystemCommand(escape(title), help_text, callback)
 
     # -- messages -----------------------------------------------------------------
 

@@ -34,6 +34,10 @@ class Capabilities:
     copy_environment: bool = False
     accounts: bool = False
     # Lists
+    site_statuses: tuple[str, ...] = ("active", "inactive", "provisioning", "deleting")
+    # Rows in flight on one page are followed by asking for that page again; an API
+    # whose list page costs a request per environment follows each row instead.
+    follow_pages: bool = True
     server_sort: bool = True
     server_status_filter: bool = True
     server_search: bool = False  # no API here searches: `/` sweeps the pages

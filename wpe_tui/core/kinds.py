@@ -226,3 +226,18 @@ class DomainKind(ResourceKind):
 
     def copy_value(self, item: Any) -> str:
         return str(item.name or item.id)
+
+
+class InstallKind(ResourceKind):
+    """An environment of a site on the Hosting Platform API (an install)."""
+
+    name = "install"
+    title = "Environment"
+    final_statuses = frozenset({"active"})
+    needs = "copy_environment"
+
+    def followable(self, capabilities: Capabilities) -> bool:
+        return False  # a copy or a purge has no status to ask for: the API emails
+
+    def label(self, item: Any) -> str:
+        return clean(getattr(item, "install_name", None) or getattr(item, "name", "") or "")

@@ -30,6 +30,7 @@ KINDS: dict[str, Entry] = {
     ),
     "restore": Entry("wpe_tui.core.kinds:RestoreKind", "wpe_tui.kinds.restore:RestoreUI"),
     "domain": Entry("wpe_tui.core.kinds:DomainKind", "wpe_tui.kinds.domain:DomainUI"),
+    "install": Entry("wpe_tui.core.kinds:InstallKind", "wpe_tui.kinds.install:InstallUI"),
 }
 
 

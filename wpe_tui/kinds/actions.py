@@ -7,11 +7,12 @@ the activity, tell the user, and hand the result to the screen so it updates its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.screen import Screen
 
-from wpe_tui.api import Deletion
+from wpe_tui.api import ApiError, Deletion
 from wpe_tui.core.activity import Operation
 from wpe_tui.core.session import Session
 
@@ -63,6 +64,33 @@ def record(
             followable=followable,
         )
     )
+
+
+async def notification_emails(session: Session) -> list[str]:
+    """Who WP Engine tells when an operation is done: the profile's addresses, else the
+    current user's (asked once: the backend keeps it)."""
+    if session.settings.notification_emails:
+        return list(session.settings.notification_emails)
+    backend = session.backend
+    try:
+        email = await session.read(backend.current_user_email)
+    except ApiError:
+        return []  # the modal asks for one
+    return [email] if email else []
+
+
+def open_with_emails(
+    host: Screen[Any], session: Session, push: Callable[[list[str]], None]
+) -> None:
+    """Push a modal that needs the addresses to tell (an API that emails), once known."""
+    if not session.capabilities.notification_emails:
+        push([])
+        return
+
+    async def fetch_then_push() -> None:
+        push(await notification_emails(session))
+
+    host.run_worker(fetch_then_push(), group="emails", exclusive=True)
 
 
 def deleting(item: Any, deletion: Deletion) -> Any:

@@ -9,41 +9,44 @@ from rich.text import Text
 from textual.screen import Screen
 
 from wpe_tui.api import Backup, BackupContents, Deletion, Restore, Site
+from wpe_tui.api.capabilities import Capabilities
 from wpe_tui.api.models import CONTENT_FLAGS
 from wpe_tui.core.session import Session
-from wpe_tui.kinds.actions import allowed, deleting, record
-from wpe_tui.kinds.base import Fact, KindUI, Tab
+from wpe_tui.kinds.actions import allowed, deleting, open_with_emails, record
+from wpe_tui.kinds.base import Fact, Field, KindUI, Tab
 from wpe_tui.kinds.cells import status_text
 from wpe_tui.kinds.site import site_label
 from wpe_tui.text import clean, clock_time, dash, when, when_short
 from wpe_tui.widgets import Column, Row
 
-BACKUP_COLUMNS = [
-    Column("ID", width=15),
-    Column("Description", min_width=14),
-    Column("Type", width=8),
-    Column("Status", width=11),
-    Column("Created", width=12),
-    Column("Completed", width=12, optional=True),
-    Column("Size", width=7, justify="right"),
+
+def _typed(capabilities: Capabilities) -> bool:
+    return bool(capabilities.backup_types)
+
+
+def _per_environment(capabilities: Capabilities) -> bool:
+    return capabilities.backup_needs_environment
+
+
+BACKUP_FIELDS = [
+    Field(Column("ID", width=15, max_width=40), lambda b: dash(b.id)),
+    Field(
+        Column("Description", min_width=14, weight=3, max_width=60), lambda b: dash(b.description)
+    ),
+    Field(Column("Type", width=8), lambda b: dash(b.type), _typed),
+    Field(Column("Env", width=11), lambda b: dash(b.environment), _per_environment),
+    Field(Column("Status", width=12), lambda b: status_text(b.status)),
+    Field(Column("Created", width=12), lambda b: when_short(b.created_at)),
+    Field(
+        Column("Completed", width=12, optional=True, drop=5, from_width=110),
+        lambda b: when_short(b.completed_at),
+    ),
+    Field(Column("Size", width=7, justify="right", optional=True, drop=3), lambda b: dash(b.size)),
 ]
 
 
 def backup_row(backup: Backup) -> Row:
-    return Row(
-        key=backup.id,
-        cells=[
-            dash(backup.id),
-            dash(backup.description),
-            dash(backup.type),
-            status_text(backup.status),
-            when_short(backup.created_at),
-            when_short(backup.completed_at),
-            dash(backup.size),
-        ],
-        data=backup,
-        search_text=f"{backup.id}\n{backup.description}\n{backup.type or ''}".lower(),
-    )
+    return BackupUI().row(backup)
 
 
 def contents_text(contents: BackupContents | None) -> str | Text:
@@ -58,7 +61,7 @@ def contents_text(contents: BackupContents | None) -> str | Text:
 
 class BackupUI(KindUI):
     name = "backup"
-    columns = BACKUP_COLUMNS
+    fields = BACKUP_FIELDS
     tab = Tab(pane="backups", key="2", label="Backups", empty="No backups yet")
     mutating = {
         "restore": "restoring a backup",
@@ -66,8 +69,10 @@ class BackupUI(KindUI):
         "delete": "deleting a backup",
     }
 
-    def row(self, item: Any) -> Row:
-        return backup_row(item)
+    def search_text(self, item: Any) -> str:
+        backup: Backup = item
+        parts = (backup.id, backup.description, backup.type or "", backup.environment or "")
+        return "\n".join(parts).lower()
 
     def facts(self, item: Any) -> list[Fact]:
         backup: Backup = item
@@ -93,30 +98,50 @@ def open_restore(host: Screen[Any], session: Session, site: Site, backup: Backup
 
     if not allowed(host, session, "restoring a backup"):
         return
-    backend = session.backend
+    backend, caps = session.backend, session.capabilities
 
-    async def send(environment: str | None, contents: BackupContents) -> Restore | None:
-        return await session.write(
-            lambda: backend.restore_backup(
-                site.id, backup.id, environment=environment, contents=contents
-            )
+    async def send(**choices: Any) -> Restore:
+        restore = await session.write(lambda: backend.restore_backup(site.id, backup.id, **choices))
+        if restore is not None:
+            return restore
+        # Accepted with nothing to follow (Hosting Platform API): what was sent, then.
+        return Restore(
+            id=f"restore of {backup.id}",
+            backup_id=backup.id,
+            site_id=site.id,
+            environment=backup.environment,
+            status="requested",
+            created_at=session.activity.now(),
         )
 
     def done(restore: Restore | None) -> None:
         if restore is None:
             return
-        contents = restore.contents.selected() if restore.contents else []
-        target = clean(restore.environment or "")
-        detail = f"{clean(backup.id)} → {target} ({', '.join(contents) or 'all'})"
+        if caps.restore_contents:
+            contents = restore.contents.selected() if restore.contents else []
+            what = f" ({', '.join(contents) or 'all'})"
+        else:
+            what = ""
+        target = clean(restore.environment or backup.environment or "")
+        detail = f"{clean(backup.id)} → {target}{what}"
         op = record(
             session, "restore", "restore", restore, site_id=site.id, site_name=site.name,
-            detail=detail, backup_id=backup.id,
-            followable=session.capabilities.follow_restore,
+            detail=detail, backup_id=backup.id, followable=caps.follow_restore,
+            default_status="requested",
         )  # fmt: skip
+        if not caps.follow_restore:
+            host.notify(
+                f"Restore of {clean(backup.id)} into {target} sent. The API gives nothing to "
+                "follow: WP Engine emails when it is done."
+            )
+            return
         eta = f", done by about {clock_time(op.eta)}" if op.eta else ""
         host.notify(f"Restore of {clean(backup.id)} into {target} started{eta} — a to watch")
 
-    host.app.push_screen(RestoreModal(site, backup, send), callback=done)
+    def push(emails: list[str]) -> None:
+        host.app.push_screen(RestoreModal(site, backup, send, caps, emails), callback=done)
+
+    open_with_emails(host, session, push)
 
 
 def open_new_backup(
@@ -126,12 +151,10 @@ def open_new_backup(
 
     if not allowed(host, session, "creating a backup"):
         return
-    backend = session.backend
+    backend, caps = session.backend, session.capabilities
 
-    async def send(description: str | None, type: str) -> Backup:
-        return await session.write(
-            lambda: backend.create_backup(site.id, description=description, type=type)
-        )
+    async def send(**choices: Any) -> Backup:
+        return await session.write(lambda: backend.create_backup(site.id, **choices))
 
     def done(backup: Backup | None) -> None:
         if backup is None:
@@ -139,12 +162,15 @@ def open_new_backup(
         session.store.put("backup", backup, fetched_at=session.now())
         record(
             session, "backup", "backup", backup, site_id=site.id, site_name=site.name,
-            detail=clean(backup.description),
+            detail=clean(backup.description), default_status="requested",
         )  # fmt: skip
         host.notify(f"Backup {clean(backup.id)} started")
         created(backup)
 
-    host.app.push_screen(NewBackupModal(site, send), callback=done)
+    def push(emails: list[str]) -> None:
+        host.app.push_screen(NewBackupModal(site, send, caps, emails), callback=done)
+
+    open_with_emails(host, session, push)
 
 
 def open_delete_backup(

@@ -54,13 +54,3 @@ def short_url(url: str | None) -> str:
     if not url:
         return "—"
     return clean(url.removeprefix("https://"))
-
-
-_FORGES = ("https://", "http://", "github.com/", "gitlab.com/", "bitbucket.org/")
-
-
-def short_source(text: str) -> str:
-    """A source without the forge's host: in a narrow column the repo and branch matter."""
-    for prefix in _FORGES:
-        text = text.removeprefix(prefix)
-    return text

@@ -8,41 +8,58 @@ from typing import Any
 from rich.text import Text
 from textual.screen import Screen
 
-from wpe_tui.api import Deployment, Site
+from wpe_tui.api import Deployment, DeploymentSource, Site
 from wpe_tui.core.session import Session
 from wpe_tui.kinds.actions import allowed, record
-from wpe_tui.kinds.base import Fact, KindUI, Tab
-from wpe_tui.kinds.cells import duration, short_source, status_text
+from wpe_tui.kinds.base import Fact, Field, KindUI, Tab
+from wpe_tui.kinds.cells import duration, status_text
 from wpe_tui.text import clean, dash, when, when_short
 from wpe_tui.widgets import Column, Row
 
-DEPLOYMENT_COLUMNS = [
-    Column("ID", width=15),
-    Column("Env", width=11),
-    Column("Source", min_width=16),
-    Column("Status", width=11),
-    Column("Created", width=12),
-    Column("Completed", width=12, optional=True),
-    Column("Took", width=7, justify="right"),
+
+def source_text(source: DeploymentSource | None) -> str:
+    """What tells one deployment's source from another's: the branch and commit of a
+    git one, the file name of a zip; not the host they all share."""
+    if source is None:
+        return "—"
+    if source.type == "zip" or (source.type is None and source.zip_url):
+        name = (source.zip_url or "").rstrip("/").rsplit("/", 1)[-1]
+        return f"zip {name or '?'}"
+    if source.repository or source.branch:
+        repo = (source.repository or "?").rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
+        text = f"{source.branch or '?'} · {repo}"
+        return text
+    return source.type or "—"
+
+
+def _commit(deployment: Deployment) -> str:
+    commit = deployment.source.commit if deployment.source else None
+    return commit[:7] if commit else "—"
+
+
+DEPLOYMENT_FIELDS = [
+    Field(Column("ID", width=15, max_width=40), lambda d: dash(d.id)),
+    Field(Column("Env", width=11), lambda d: dash(d.environment)),
+    Field(
+        Column("Source", min_width=16, weight=3, max_width=70),
+        lambda d: clean(source_text(d.source)),
+    ),
+    Field(Column("Commit", width=7, optional=True, drop=6, from_width=110), lambda d: _commit(d)),
+    Field(Column("Status", width=12), lambda d: status_text(d.status)),
+    Field(Column("Created", width=12), lambda d: when_short(d.created_at)),
+    Field(
+        Column("Completed", width=12, optional=True, drop=5, from_width=130),
+        lambda d: when_short(d.completed_at),
+    ),
+    Field(
+        Column("Took", width=7, justify="right", optional=True, drop=3),
+        lambda d: duration(d.duration),
+    ),
 ]
 
 
 def deployment_row(deployment: Deployment) -> Row:
-    source = deployment.source.describe() if deployment.source else "—"
-    return Row(
-        key=deployment.id,
-        cells=[
-            dash(deployment.id),
-            dash(deployment.environment),
-            dash(short_source(source)),
-            status_text(deployment.status),
-            when_short(deployment.created_at),
-            when_short(deployment.completed_at),
-            duration(deployment.duration),
-        ],
-        data=deployment,
-        search_text=f"{deployment.id}\n{deployment.environment}\n{source}".lower(),
-    )
+    return DeploymentUI().row(deployment)
 
 
 def changes_text(deployment: Deployment) -> str | Text:
@@ -58,12 +75,14 @@ def changes_text(deployment: Deployment) -> str | Text:
 
 class DeploymentUI(KindUI):
     name = "deployment"
-    columns = DEPLOYMENT_COLUMNS
+    fields = DEPLOYMENT_FIELDS
     tab = Tab(pane="deployments", key="3", label="Deployments", empty="No deployments yet")
     mutating = {"new_deployment": "deploying"}
 
-    def row(self, item: Any) -> Row:
-        return deployment_row(item)
+    def search_text(self, item: Any) -> str:
+        deployment: Deployment = item
+        source = deployment.source.describe() if deployment.source else ""
+        return f"{deployment.id}\n{deployment.environment}\n{source}".lower()
 
     def facts(self, item: Any) -> list[Fact]:
         deployment: Deployment = item

@@ -5,44 +5,39 @@ from __future__ import annotations
 from typing import Any
 
 from wpe_tui.api import Domain
-from wpe_tui.kinds.base import Fact, KindUI, Tab
+from wpe_tui.kinds.base import Fact, Field, KindUI, Tab
 from wpe_tui.text import dash
-from wpe_tui.widgets import Column, Row
-
-DOMAIN_COLUMNS = [
-    Column("Domain", min_width=20),
-    Column("Env", width=11),
-    Column("Primary", width=7),
-    Column("Redirects to", min_width=12, optional=True),
-    Column("SSL", width=9),
-    Column("Network", width=10, optional=True),
-]
+from wpe_tui.widgets import Column
 
 
 def _yes(value: bool | None) -> str:
     return "—" if value is None else ("yes" if value else "no")
 
 
+DOMAIN_FIELDS = [
+    Field(Column("Domain", min_width=20, weight=3), lambda d: dash(d.name)),
+    Field(Column("Env", width=11), lambda d: dash(d.environment)),
+    Field(Column("Primary", width=7), lambda d: _yes(d.primary)),
+    Field(
+        Column("Redirects to", min_width=12, optional=True, drop=4),
+        lambda d: dash(", ".join(d.redirects_to)),
+    ),
+    Field(Column("SSL", width=9), lambda d: dash(d.ssl_status)),
+    Field(
+        Column("Network", width=10, optional=True, drop=5),
+        lambda d: dash(d.network_status or d.network_type),
+    ),
+]
+
+
 class DomainUI(KindUI):
     name = "domain"
-    columns = DOMAIN_COLUMNS
+    fields = DOMAIN_FIELDS
     tab = Tab(pane="domains", key="4", label="Domains", empty="No domains")
 
-    def row(self, item: Any) -> Row:
+    def search_text(self, item: Any) -> str:
         domain: Domain = item
-        return Row(
-            key=domain.id,
-            cells=[
-                dash(domain.name),
-                dash(domain.environment),
-                _yes(domain.primary),
-                dash(", ".join(domain.redirects_to)),
-                dash(domain.ssl_status),
-                dash(domain.network_status or domain.network_type),
-            ],
-            data=domain,
-            search_text=f"{domain.name}\n{domain.environment or ''}".lower(),
-        )
+        return f"{domain.name}\n{domain.environment or ''}".lower()
 
     def facts(self, item: Any) -> list[Fact]:
         domain: Domain = item

@@ -8,20 +8,10 @@ from wpe_tui.api import Restore
 from wpe_tui.kinds.base import Fact, KindUI
 from wpe_tui.kinds.cells import status_text
 from wpe_tui.text import dash, when
-from wpe_tui.widgets import Row
 
 
 class RestoreUI(KindUI):
     name = "restore"
-
-    def row(self, item: Any) -> Row:
-        restore: Restore = item
-        return Row(
-            key=restore.id,
-            cells=[dash(restore.id), dash(restore.environment), status_text(restore.status)],
-            data=restore,
-            search_text=f"{restore.id}\n{restore.environment or ''}".lower(),
-        )
 
     def facts(self, item: Any) -> list[Fact]:
         restore: Restore = item

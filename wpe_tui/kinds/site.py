@@ -11,20 +11,13 @@ from rich.text import Text
 from textual.screen import Screen
 
 from wpe_tui.api import Deletion, Site
+from wpe_tui.api.capabilities import Capabilities
 from wpe_tui.core.session import Session
 from wpe_tui.kinds.actions import allowed, deleting, record
-from wpe_tui.kinds.base import KindUI
+from wpe_tui.kinds.base import Field, KindUI
 from wpe_tui.kinds.cells import short_url, status_text
 from wpe_tui.text import clean, dash, when_short
 from wpe_tui.widgets import Column, Row
-
-SITE_COLUMNS = [
-    Column("Name", min_width=16),
-    Column("Status", width=12),
-    Column("Env", width=10, optional=True),
-    Column("URL", min_width=16),
-    Column("Created", width=12, optional=True),
-]
 
 
 def site_label(site: Site | SiteEntry) -> str:
@@ -37,19 +30,45 @@ def _search_text(site: Site | SiteEntry) -> str:
     return f"{site.name}\n{site.url or ''}\n{site.id}\n{domains}".lower()
 
 
+def _accounts(capabilities: Capabilities) -> bool:
+    return capabilities.accounts
+
+
+def _listed_versions(capabilities: Capabilities) -> bool:
+    # The Hosting Platform API lists each install's PHP; the Customer API does not.
+    return capabilities.accounts
+
+
+SITE_FIELDS = [
+    Field(Column("Name", min_width=16, weight=3, max_width=48, want=28), lambda s: dash(s.name)),
+    Field(Column("Status", width=13), lambda s: status_text(s.status)),
+    Field(
+        Column("Account", width=16, optional=True, drop=6, from_width=100),
+        lambda s: dash(getattr(s, "account_name", None)),
+        _accounts,
+    ),
+    Field(
+        Column("Env", width=11, optional=True, drop=9),
+        lambda s: dash(s.environment),
+    ),
+    Field(
+        Column("URL", min_width=14, weight=2, max_width=44, optional=True, drop=3),
+        lambda s: short_url(s.url),
+    ),
+    Field(
+        Column("PHP", width=5, optional=True, drop=7, from_width=120),
+        lambda s: dash(getattr(s, "php_version", None)),
+        _listed_versions,
+    ),
+    Field(
+        Column("Created", width=12, optional=True, drop=5),
+        lambda s: when_short(s.created_at),
+    ),
+]
+
+
 def site_row(site: Site) -> Row:
-    return Row(
-        key=site.id,
-        cells=[
-            dash(site.name),
-            status_text(site.status),
-            dash(site.environment),
-            short_url(site.url),
-            when_short(site.created_at),
-        ],
-        data=site,
-        search_text=_search_text(site),
-    )
+    return SiteUI().row(site)
 
 
 class SiteEntry(NamedTuple):
@@ -62,6 +81,9 @@ class SiteEntry(NamedTuple):
     environment: str | None
     created_at: datetime | None
     domains: tuple[str, ...]
+    account_id: str | None
+    account_name: str | None
+    php_version: str | None
     search: str
 
     def site(self) -> Site:
@@ -74,6 +96,9 @@ class SiteEntry(NamedTuple):
             environment=self.environment,
             created_at=self.created_at,
             domains=list(self.domains),
+            account_id=self.account_id,
+            account_name=self.account_name,
+            php_version=self.php_version,
         )
 
 
@@ -83,6 +108,8 @@ def _intern(value: str | None) -> str | None:
 
 
 def site_entry(site: Site) -> SiteEntry:
+    installs = [env.install_name for env in site.environments if env.install_name]
+    search = _search_text(site) + ("\n" + "\n".join(installs).lower() if installs else "")
     return SiteEntry(
         id=site.id,
         name=site.name,
@@ -91,41 +118,31 @@ def site_entry(site: Site) -> SiteEntry:
         environment=_intern(site.environment),
         created_at=site.created_at,
         domains=tuple(site.domains),
-        search=_search_text(site),
-    )
-
-
-def entry_row(entry: SiteEntry) -> Row:
-    return Row(
-        key=entry.id,
-        cells=[
-            dash(entry.name),
-            status_text(entry.status),
-            dash(entry.environment),
-            short_url(entry.url),
-            when_short(entry.created_at),
-        ],
-        data=entry.site(),
-        search_text=entry.search,
+        account_id=_intern(site.account_id),
+        account_name=_intern(site.account_name),
+        php_version=_intern(site.php_version),
+        search=search,
     )
 
 
 class SiteUI(KindUI):
     name = "site"
-    columns = SITE_COLUMNS
+    fields = SITE_FIELDS
     mutating = {"new": "creating a site", "edit": "editing a site", "delete": "deleting a site"}
 
-    def row(self, item: Any) -> Row:
-        return site_row(item)
+    def search_text(self, item: Any) -> str:
+        if isinstance(item, SiteEntry):
+            return item.search
+        return site_entry(item).search
+
+    def row(self, item: Any, capabilities: Capabilities | None = None) -> Row:
+        row = super().row(item, capabilities)
+        if isinstance(item, SiteEntry):
+            row.data = item.site()
+        return row
 
     def entry(self, item: Any) -> SiteEntry:
         return site_entry(item)
-
-    def entry_row(self, entry: Any) -> Row:
-        return entry_row(entry)
-
-    def entry_key(self, entry: Any) -> str:
-        return str(entry.id)
 
     def entry_text(self, entry: Any) -> str:
         return str(entry.search)

@@ -14,7 +14,6 @@ from wpe_tui.text import clean, dash, when
 from wpe_tui.widgets import DiskUsageBar
 
 HEADER_NAME_WIDTH = 40
-GB = 1.0
 
 
 class Overview(Vertical):
@@ -68,17 +67,19 @@ class Overview(Vertical):
         table.add_column("Environment", style="bold", no_wrap=True)
         if installs:
             table.add_column("Install", no_wrap=True)
-        table.add_column("URL", overflow="ellipsis", no_wrap=True)
-        if installs:
-            table.add_column("PHP", no_wrap=True)
             table.add_column("Status", no_wrap=True)
+            table.add_column("PHP", no_wrap=True)
+        # Last, so a long one is cut at its end and the rest stays readable.
+        table.add_column("URL", overflow="ellipsis", no_wrap=True)
         for env in site.environments:
             cells: list[str | Text] = [Text(dash(env.name))]
             if installs:
-                cells.append(Text(dash(env.install_name)))
+                cells += [
+                    Text(dash(env.install_name)),
+                    status_text(env.status),
+                    Text(dash(env.php_version)),
+                ]
             cells.append(Text(dash(env.url)))
-            if installs:
-                cells += [Text(dash(env.php_version)), status_text(env.status)]
             table.add_row(*cells)
         if not site.environments:
             table.add_row(*(["—"] * (5 if installs else 2)))

@@ -22,6 +22,7 @@ from wpe_tui.kinds import ui
 from wpe_tui.kinds.backup import open_delete_backup, open_new_backup, open_restore
 from wpe_tui.kinds.base import KindUI
 from wpe_tui.kinds.deployment import open_new_deployment
+from wpe_tui.kinds.install import open_copy_environment, open_purge_cache
 from wpe_tui.kinds.site import open_delete_site, open_edit_site
 from wpe_tui.screens.base import WpeScreen
 from wpe_tui.screens.overview import Overview
@@ -43,6 +44,8 @@ class SiteDetailScreen(WpeScreen):
         Binding("n", "new", "New"),
         Binding("b", "new_backup", "Backup"),
         Binding("D", "delete", "Delete"),
+        Binding("C", "copy_environment", "Copy env"),
+        Binding("P", "purge", "Purge cache"),
         Binding("e", "edit", "Edit site", show=False),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("y", "copy", "Copy", show=False),
@@ -101,7 +104,7 @@ class SiteDetailScreen(WpeScreen):
                 assert tab is not None
                 with TabPane(f"{tab.key} {tab.label}", id=tab.pane):
                     yield PagedTable(
-                        child_ui.columns,
+                        child_ui.columns(self.session.capabilities),
                         self._fetcher(child),
                         page_size=self.session.page_size,
                         empty_text=tab.empty,
@@ -171,7 +174,10 @@ class SiteDetailScreen(WpeScreen):
                 query = ListQuery(page=page, per_page=size)
                 answer = await self.session.read(lambda: child.list(backend, site_id, query))
             self.session.store.put_many(child.name, answer.results, fetched_at=self.session.now())
-            return PageResult([child_ui.row(i) for i in answer.results], answer.pagination.total)
+            return PageResult(
+                [child_ui.row(i, self.session.capabilities) for i in answer.results],
+                answer.pagination.total,
+            )
 
         return fetch
 
@@ -205,6 +211,14 @@ class SiteDetailScreen(WpeScreen):
             for page, row in table.rows_in_view():
                 if child.in_flight(store.get(child.name, row.key) or row.data):
                     in_flight.setdefault(page, []).append(row.key)
+            if not self.session.capabilities.follow_pages:
+                # A list page costs a request per environment here: ask for each row.
+                targets += [
+                    self.session.item_target(Ref(child.name, key, self.site.id))
+                    for keys in in_flight.values()
+                    for key in keys
+                ]
+                continue
             for page, keys in in_flight.items():
                 targets.append(self._page_target(child, table, page, keys))
         return targets
@@ -221,7 +235,7 @@ class SiteDetailScreen(WpeScreen):
 
         def apply(answer: Page[Any]) -> list[Any]:
             self.session.store.put_many(child.name, answer.results, fetched_at=self.session.now())
-            rows = [child_ui.row(i) for i in answer.results]
+            rows = [child_ui.row(i, self.session.capabilities) for i in answer.results]
             table.replace_page(page, PageResult(rows, answer.pagination.total))
             return list(answer.results)
 
@@ -248,7 +262,7 @@ class SiteDetailScreen(WpeScreen):
             return
         if change.item is None:
             table.remove_row(change.id)
-        elif table.update_row(ui(change.kind).row(change.item)):
+        elif table.update_row(ui(change.kind).row(change.item, self.session.capabilities)):
             self.refollow()
 
     # -- drawing -------------------------------------------------------------
@@ -334,15 +348,20 @@ class SiteDetailScreen(WpeScreen):
             return active is None and capabilities.delete_site  # the Overview: the site
         if action == "edit":
             return capabilities.edit_site
+        if action == "purge":
+            return capabilities.purge_cache
+        if action == "copy_environment":
+            return capabilities.copy_environment
         return True
 
     def unavailable(self, action: str) -> None:
         active = self._active_kind()
+        capabilities = self.session.capabilities
         if action.startswith("tab("):
             if "deployments" in action:
                 self.notify(f"No deployments on the {self.session.capabilities.name}", timeout=4)
             else:
-                self.notify(f"The {self.session.capabilities.name} has no such tab", timeout=4)
+                self.notify(f"The {capabilities.name} has no such tab", timeout=4)
         elif action == "delete" and active == "deployment":
             self.notify("Deployments cannot be deleted through the API", timeout=4)
         elif action == "delete" and active == "backup":
@@ -352,7 +371,10 @@ class SiteDetailScreen(WpeScreen):
         elif action == "new":
             self.notify("n works in the Backups (2) or Deployments (3) tab", timeout=4)
         elif action == "edit":
-            self.notify(f"The {self.session.capabilities.name} cannot edit a site", timeout=4)
+            self.notify(f"The {capabilities.name} cannot edit a site", timeout=4)
+        elif action in ("purge", "copy_environment"):
+            what = "purge a cache" if action == "purge" else "copy an environment"
+            self.notify(f"The {capabilities.name} cannot {what}", timeout=4)
 
     # -- changes -------------------------------------------------------------
 
@@ -393,6 +415,12 @@ class SiteDetailScreen(WpeScreen):
 
     def action_edit(self) -> None:
         open_edit_site(self, self.session, self.site, saved=lambda _: None)
+
+    def action_purge(self) -> None:
+        open_purge_cache(self, self.session, self.site)
+
+    def action_copy_environment(self) -> None:
+        open_copy_environment(self, self.session, self.site)
 
     def command_label(self, action: str, description: str) -> str:
         """The palette names the selection: "Restore backup_1 (Pre-update)"."""

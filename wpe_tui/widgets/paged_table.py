@@ -44,11 +44,22 @@ from wpe_tui.text import clean
 
 @dataclass(frozen=True)
 class Column:
+    """One column. Narrow, the least valuable columns go first (the highest `drop`);
+    wide, columns with a `from_width` appear, and flexible ones share the room by
+    `weight` up to their `max_width`, the rest going to the first (what tells rows apart)."""
+
     label: str
     width: int | None = None  # None: shares what the fixed columns leave
     min_width: int = 8
     justify: Literal["left", "right"] = "left"
-    optional: bool = False  # dropped, last first, when the terminal is too narrow
+    optional: bool = False  # may be dropped when the terminal is too narrow
+    drop: int = 0  # the order in which optional columns go: the highest first
+    weight: int = 1  # a flexible column's share of the spare room
+    max_width: int | None = None  # a flexible column wider than this helps nobody
+    from_width: int = 0  # shown only when the table is at least this wide
+    # A flexible column narrower than this makes optional columns give way first
+    # (a site's name cut to 20 characters tells three sites apart no more).
+    want: int | None = None
 
 
 @dataclass
@@ -603,31 +614,47 @@ class PagedTable(ScrollView, can_focus=True):
         return widths
 
     def _compute_widths(self, width: int) -> list[int]:
-        shown = list(self.columns)
+        shown = [c for c in self.columns if c.from_width <= width]
 
-        def needed() -> int:
-            return sum(c.width or c.min_width for c in shown) + len(shown) - 1
+        def needed(wanted: bool = False) -> int:
+            sizes = (c.width or (c.want if wanted and c.want else c.min_width) for c in shown)
+            return sum(sizes) + len(shown) - 1
 
-        for column in reversed(self.columns):
-            if needed() <= width:
+        # Too narrow: the optional columns go, least valuable first (ties: the last),
+        # until the others fit at the widths they want.
+        droppable = sorted(
+            (c for c in shown if c.optional),
+            key=lambda c: (c.drop, self.columns.index(c)),
+            reverse=True,
+        )
+        for column in droppable:
+            if needed(wanted=True) <= width:
                 break
-            if column.optional:
-                shown.remove(column)
-        fixed = sum(c.width for c in shown if c.width is not None)
+            shown.remove(column)
+        sizes = {id(c): c.width or c.min_width for c in shown}
+        spare = max(0, width - needed())
         flexible = [c for c in shown if c.width is None]
-        spare = max(0, width - fixed - (len(shown) - 1))
-        widths: list[int] = []
-        for column in self.columns:
-            if column not in shown:
-                widths.append(0)
-            elif column.width is not None:
-                widths.append(column.width)
-            else:
-                share = spare // len(flexible)
-                if column is flexible[-1]:
-                    share = spare - share * (len(flexible) - 1)
-                widths.append(max(column.min_width, share))
-        return widths
+        # The spare room by weight, each flexible column up to its max_width; what is
+        # left (all capped) goes to the first flexible column.
+        while spare > 0 and flexible:
+            growing = [c for c in flexible if c.max_width is None or sizes[id(c)] < c.max_width]
+            if not growing:
+                break
+            total_weight = sum(c.weight for c in growing)
+            given = 0
+            for column in growing:
+                share = max(1, spare * column.weight // total_weight)
+                if column.max_width is not None:
+                    share = min(share, column.max_width - sizes[id(column)])
+                share = min(share, spare - given)
+                sizes[id(column)] += share
+                given += share
+            spare -= given
+            if given == 0:
+                break
+        if spare > 0 and flexible:
+            sizes[id(flexible[0])] += spare
+        return [sizes.get(id(c), 0) for c in self.columns]
 
     def _line(self, cells: Sequence[str | Text], width: int, style: Style) -> Strip:
         text = Text(no_wrap=True, overflow="ellipsis", end="")

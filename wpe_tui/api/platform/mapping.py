@@ -48,6 +48,7 @@ class InstallFacts:
     primary_domain: str | None = None
     site_id: str | None = None
     account_id: str | None = None
+    wp_version: str | None = None  # only GET /installs/{id} says
 
     @property
     def label(self) -> str:
@@ -77,6 +78,7 @@ class InstallFacts:
             primary_domain=install.primary_domain,
             site_id=install.site_id,
             account_id=install.account.id,
+            wp_version=install.wp_version,
         )
 
     def merged(self, newer: InstallFacts) -> InstallFacts:
@@ -91,6 +93,7 @@ class InstallFacts:
             primary_domain=newer.primary_domain or self.primary_domain,
             site_id=newer.site_id or self.site_id,
             account_id=newer.account_id or self.account_id,
+            wp_version=newer.wp_version or self.wp_version,
         )
 
 
@@ -142,6 +145,7 @@ def site(
         url=environments[0].url if environments else None,
         status="pending" if pending else "active",
         php_version=main.php_version if main else None,
+        wordpress_version=main.wp_version if main else None,
         disk_usage=disk_usage,
         bandwidth=bandwidth,
         environments=environments,
