@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -90,3 +90,51 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: floa
             return
         await pilot.pause(0.05)
     assert condition(), "it did not happen in time"
+
+
+# -- the Hosting Platform API -------------------------------------------------------
+
+
+@pytest.fixture
+def platform_account(clock: ManualClock) -> Any:
+    from wpe_tui.fake.platform import PlatformAccount
+
+    return PlatformAccount(sites=30, seed=1, clock=clock)
+
+
+@pytest.fixture
+def platform_fake(platform_account: Any) -> Starlette:
+    from wpe_tui.fake.platform import create_platform_app
+
+    return create_platform_app(platform_account, users={"api-user": "api-password"})
+
+
+@pytest.fixture
+def make_platform_app(platform_fake: Starlette, tmp_path: Path) -> AppFactory:
+    from wpe_tui.api.platform import PlatformBackend
+
+    def factory(
+        *, read_only: bool = False, emails: tuple[str, ...] = (), page_size: int = 50
+    ) -> WpeApp:
+        def make_backend(secret: str, url: str, user: str | None) -> Any:
+            transport = httpx.ASGITransport(app=platform_fake)
+            return PlatformBackend(user or "", secret, url, transport=transport)
+
+        settings = Settings(
+            profile_name="test",
+            api_key=None,
+            base_url=BASE_URL,
+            read_only=read_only,
+            ui=UiPrefs(refresh_interval=0.5, page_size=page_size),
+            config_path=tmp_path / "config.toml",
+            api="platform",
+            api_user="api-user",
+            api_password=SecretStr("api-password"),
+            notification_emails=emails,
+            # Paced at 5 requests a second as in real use would slow every test down.
+            requests_per_second=1000.0,
+        )
+        backend = make_backend("api-password", BASE_URL, "api-user")
+        return WpeApp(settings, backend, make_backend=make_backend)
+
+    return factory

@@ -91,7 +91,7 @@ class CopyEnvironmentModal(FormModal[tuple[str, str]]):
     SUBMIT_LABEL = "Copy"
     SUBMIT_VARIANT = "warning"
     HELP_TITLE = "Copy an environment"
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""  # nothing typed by accident: 1-2 toggle, tab goes to the fields
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "toggle_flag('files')", "Toggle files", show=False),
         Binding("2", "toggle_flag('database')", "Toggle database", show=False),

@@ -65,7 +65,7 @@ class RestoreModal(FormModal[Restore | None]):
     SUBMIT_LABEL = "Restore"
     SUBMIT_VARIANT = "warning"
     HELP_TITLE = "Quick restore"
-    AUTO_FOCUS = None  # the first field is chosen below: never a text field by accident
+    AUTO_FOCUS = ""  # the first field is chosen below: never a text field by accident
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(str(n), f"toggle_flag({n - 1})", f"Toggle {n}", show=False) for n in range(1, 5)
     ]

@@ -359,7 +359,8 @@ class SiteDetailScreen(WpeScreen):
         capabilities = self.session.capabilities
         if action.startswith("tab("):
             if "deployments" in action:
-                self.notify(f"No deployments on the {self.session.capabilities.name}", timeout=4)
+                more = "; C copies an environment" if capabilities.copy_environment else ""
+                self.notify(f"No deployments on the {capabilities.name}{more}", timeout=5)
             else:
                 self.notify(f"The {capabilities.name} has no such tab", timeout=4)
         elif action == "delete" and active == "deployment":

@@ -110,6 +110,12 @@ class SiteListScreen(WpeScreen):
             self.accounts = await self.session.read(backend.list_accounts)
         except ApiError:
             return  # the header then says less; the list works without
+        # Rows that came before the accounts' names did: named now, with no request.
+        caps = self.session.capabilities
+        for row in list(self.table.loaded_rows()):
+            site = row.data
+            if isinstance(site, Site) and (named := self._named(site)) is not site:
+                self.table.update_row(self.ui.row(named, caps))
         self._update_title()
 
     # -- loading -------------------------------------------------------------
@@ -135,9 +141,17 @@ class SiteListScreen(WpeScreen):
         return self._rows(answer)
 
     def _rows(self, answer: Page[Site]) -> PageResult:
-        self.session.store.put_many("site", answer.results, fetched_at=self.session.now())
+        sites = [self._named(site) for site in answer.results]
+        self.session.store.put_many("site", sites, fetched_at=self.session.now())
         caps = self.session.capabilities
-        return PageResult([self.ui.row(s, caps) for s in answer.results], answer.pagination.total)
+        return PageResult([self.ui.row(s, caps) for s in sites], answer.pagination.total)
+
+    def _named(self, site: Site) -> Site:
+        """The site with its account's name, when the page came before the names did."""
+        if site.account_name is not None or site.account_id is None:
+            return site
+        name = next((a.name for a in self.accounts if a.id == site.account_id), None)
+        return site.model_copy(update={"account_name": name}) if name else site
 
     # -- following the rows on screen -------------------------------------------
 
