@@ -23,6 +23,7 @@ from wpe_tui.core.backend import Backend
 from wpe_tui.core.session import Session
 from wpe_tui.crash import CrashGuard
 from wpe_tui.text import clean
+from wpe_tui.typeahead import TypeAhead
 
 STYLE_FILES = (
     "app.tcss",
@@ -69,7 +70,7 @@ def _site_jump() -> type[Provider]:
     return SiteJumpProvider
 
 
-class WpeApp(CrashGuard, App[None]):
+class WpeApp(CrashGuard, TypeAhead, App[None]):
     TITLE = "wpe-tui"
     COMMANDS = App.COMMANDS | {_site_jump}
     CSS_PATH: ClassVar[list[str | PurePath]] = [styles_dir() / name for name in STYLE_FILES]

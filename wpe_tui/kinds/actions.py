@@ -87,8 +87,17 @@ def open_with_emails(
         push([])
         return
 
+    # Keys typed ahead wait for the modal, not for the screen underneath (see TypeAhead).
+    opening = getattr(host, "opening", None)
+    if isinstance(opening, int):
+        host.opening = opening + 1  # type: ignore[attr-defined]
+
     async def fetch_then_push() -> None:
-        push(await notification_emails(session))
+        try:
+            push(await notification_emails(session))
+        finally:
+            if isinstance(getattr(host, "opening", None), int):
+                host.opening -= 1  # type: ignore[attr-defined]
 
     host.run_worker(fetch_then_push(), group="emails", exclusive=True)
 

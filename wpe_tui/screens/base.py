@@ -24,6 +24,12 @@ from wpe_tui.core.registry import names
 from wpe_tui.core.session import Session
 from wpe_tui.core.store import Change
 
+# Keys that act on the selected row: typed ahead, they wait for the first page.
+SELECTION_KEYS = frozenset(
+    {"enter", "j", "k", "up", "down", "pageup", "pagedown", "home", "end", "g", "G"}
+    | {"R", "D", "e", "y", "space"}
+)
+
 
 @cache
 def mutating_actions() -> dict[str, str]:
@@ -52,6 +58,29 @@ class WpeScreen(Screen[Any]):
         self._stop_listening: Callable[[], None] | None = None
         self._refollow_due = False
         self._keys: dict[str, list[str]] | None = None
+        self._ready = False
+        self.opening = 0  # modals on their way (a worker fetching what they need first)
+
+    # -- keys typed ahead -----------------------------------------------------------
+
+    def on_mount(self) -> None:
+        # Ready once the first refresh is over: the focus the screen asked for is set.
+        self.call_after_refresh(self._set_ready)
+
+    def _set_ready(self) -> None:
+        self._ready = True
+
+    def ready_for(self, key: str) -> bool:
+        """Whether a key typed ahead may come to this screen now (see `TypeAhead`)."""
+        if not self._ready or self.opening:
+            return False
+        if key in SELECTION_KEYS:
+            from wpe_tui.widgets import PagedTable
+
+            focused = self.focused
+            if isinstance(focused, PagedTable) and focused.waiting_for_first_page:
+                return False
+        return True
 
     # -- following what is in view --------------------------------------------------
 

@@ -284,6 +284,12 @@ class SiteDetailScreen(WpeScreen):
             self.unavailable(f"tab('{tab}')")
             return
         tabs.active = tab
+        # Focus now, not when the tab reports it changed: a key typed next goes there.
+        for child, child_ui in self.child_kinds:
+            if child_ui.tab is not None and child_ui.tab.pane == tab:
+                table = self.table(child.name)
+                if table is not None:
+                    table.focus()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane.id or "overview"

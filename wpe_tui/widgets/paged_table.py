@@ -205,6 +205,12 @@ class PagedTable(ScrollView, can_focus=True):
         return bool(self._state.loading)
 
     @property
+    def waiting_for_first_page(self) -> bool:
+        """Loading, with nothing to select yet (a key on the selection would be lost)."""
+        state = self._state
+        return self._matches is None and state.total is None and not state.failed
+
+    @property
     def showing_matches(self) -> bool:
         return self._matches is not None
 
