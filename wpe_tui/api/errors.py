@@ -71,6 +71,12 @@ class NetworkError(ApiError):
     """No usable response: connection refused or dropped, DNS failure, timeout."""
 
 
+class OutcomeUnknownError(ApiError):
+    """A write was sent and no answer says whether it was done: a read timeout, a
+    connection dropped after the body went, or a gateway's 502, 503 or 504 while the work
+    may go on behind it. Never "nothing changed": the caller checks before resending."""
+
+
 class DecodeError(ApiError):
     """The response was not JSON, or not of the shape the spec describes."""
 

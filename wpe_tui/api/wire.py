@@ -25,7 +25,14 @@ from pydantic import BaseModel, SecretStr
 from pydantic import ValidationError as PydanticValidationError
 
 from wpe_tui import __version__
-from wpe_tui.api.errors import ApiError, DecodeError, NetworkError, ServerError, ValidationError
+from wpe_tui.api.errors import (
+    ApiError,
+    DecodeError,
+    NetworkError,
+    OutcomeUnknownError,
+    ServerError,
+    ValidationError,
+)
 from wpe_tui.api.request_log import RequestLog
 
 M = TypeVar("M", bound=BaseModel)
@@ -35,6 +42,10 @@ ErrorFor = Callable[[str, httpx.Response], ApiError]
 Pace = Callable[[], Awaitable[None]]
 
 USER_AGENT = f"wpe-tui/{__version__}"
+# What fails before a connection is made: a write that meets it was not sent.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+UNKNOWN_STATUSES = frozenset({502, 503, 504})
+MIN_SECRET = 6
 
 
 class Wire:
@@ -65,9 +76,11 @@ class Wire:
         self.requests_sent = 0
         self._error_for = error_for
         self._random = random.Random()  # jitter only; no security meaning
-        # Longest first, so a secret holding a shorter one is replaced whole.
+        # Longest first, so a secret holding a shorter one is replaced whole. One of a
+        # few characters is no real credential, and replacing it would garble messages.
         self._secrets = tuple(
-            SecretStr(s) for s in sorted({s for s in secrets if s}, key=len, reverse=True)
+            SecretStr(s)
+            for s in sorted({s for s in secrets if len(s) >= MIN_SECRET}, key=len, reverse=True)
         )
         self._http = httpx.AsyncClient(
             base_url=base_url + "/",
@@ -103,7 +116,9 @@ class Wire:
     async def write(self, method: str, path: str, body: Mapping[str, Any] | None) -> Any:
         # Never retried: the caller decides, with the user, whether to try again.
         try:
-            return await self._send(method, path, json_body=body)
+            return await self._send(method, path, json_body=body, write=True)
+        except OutcomeUnknownError:
+            raise
         except NetworkError:
             self._tell("offline")
             raise
@@ -129,6 +144,7 @@ class Wire:
         *,
         params: Params | None = None,
         json_body: Mapping[str, Any] | None = None,
+        write: bool = False,
     ) -> Any:
         label = f"{method} /{path}"
         if self.pace is not None:
@@ -140,10 +156,22 @@ class Wire:
         try:
             response = await self._http.send(request)
             status = response.status_code
+        except NOT_SENT as error:
+            # No connection was made: nothing reached the server.
+            reason = type(error).__name__
+            raise NetworkError(f"{label}: could not reach {self.base_url} ({reason})") from None
         except httpx.TimeoutException:
+            if write:
+                raise OutcomeUnknownError(
+                    f"{label}: sent, and the API did not answer in time"
+                ) from None
             raise NetworkError(f"{label}: the API did not answer in time") from None
         except httpx.TransportError as error:
             reason = type(error).__name__
+            if write:
+                raise OutcomeUnknownError(
+                    f"{label}: sent, and the connection was lost before an answer ({reason})"
+                ) from None
             raise NetworkError(f"{label}: could not reach {self.base_url} ({reason})") from None
         finally:
             if self.request_log is not None:
@@ -164,6 +192,15 @@ class Wire:
                     "that is not JSON",
                     status=response.status_code,
                 ) from None
+        if write and response.status_code in UNKNOWN_STATUSES:
+            # A gateway's answer: the work may be going on behind it.
+            raise self._redacted(
+                OutcomeUnknownError(
+                    f"{label}: sent, and a gateway answered {response.status_code} "
+                    f"{response.reason_phrase or ''}".rstrip(),
+                    status=response.status_code,
+                )
+            )
         raise self._redacted(self._error_for(label, response))
 
     def _redacted(self, failure: ApiError) -> ApiError:

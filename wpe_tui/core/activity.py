@@ -69,6 +69,8 @@ class Operation:
     def title(self) -> str:
         """ "Restore restore_90001", "Delete backup_1", "Backup backup_1"."""
         item = clean(self.item_id)
+        if self.action == "sent":
+            return item  # a write whose outcome is not known: named by what was sent
         if self.action == "delete":
             return f"Delete {item}"
         if self.action in ("copy", "purge"):
@@ -128,6 +130,19 @@ class Activity:
         self._refollow()
         self._tell()
         return op
+
+    def set_status(self, op: Operation, status: str, *, final: bool = False) -> None:
+        """What the app learnt of an operation by itself (a write's unknown outcome)."""
+        op.status = status
+        if final and not op.done:
+            op.finished_at = self.now()
+        self._refollow()
+        self._tell()
+
+    def forget(self, op: Operation) -> None:
+        self._ops.pop(op.key, None)
+        self._refollow()
+        self._tell()
 
     def restore(self, ops: list[Operation]) -> None:
         """Operations of an earlier run (the state file): followed again if in flight."""

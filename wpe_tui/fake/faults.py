@@ -45,11 +45,15 @@ class RecordedRequest:
     status: int | None = None  # status answered; None when the connection was dropped
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # "error", "rate_limit" or "drop"
+    kind: str  # "error", "rate_limit", "drop" or "drop_after" (done, then dropped)
     status: int = 500
     retry_after: float = 1.0
+    writes_only: bool = False  # waits in the queue for the next POST, PUT, PATCH or DELETE
 
 
 @dataclass
@@ -73,10 +77,10 @@ class FaultSettings:
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
 
-    def fail_next(self, n: int = 1, status: int = 500) -> None:
-        """Answer the next ``n`` requests with ``status`` (a 5xx and a JSON body)."""
+    def fail_next(self, n: int = 1, status: int = 500, *, writes: bool = False) -> None:
+        """Answer the next ``n`` requests (or writes) with ``status`` (and a JSON body)."""
         with self._lock:
-            self._queue.extend(Fault("error", status=status) for _ in range(n))
+            self._queue.extend(Fault("error", status=status, writes_only=writes) for _ in range(n))
 
     def rate_limit_next(self, n: int = 1, retry_after: float | None = None) -> None:
         """Answer the next ``n`` requests with 429 and a Retry-After header."""
@@ -84,10 +88,16 @@ class FaultSettings:
         with self._lock:
             self._queue.extend(Fault("rate_limit", 429, wait) for _ in range(n))
 
-    def drop_next(self, n: int = 1) -> None:
-        """Drop the connection of the next ``n`` requests."""
+    def drop_next(self, n: int = 1, *, writes: bool = False) -> None:
+        """Drop the connection of the next ``n`` requests (or writes), before they run."""
         with self._lock:
-            self._queue.extend(Fault("drop") for _ in range(n))
+            self._queue.extend(Fault("drop", writes_only=writes) for _ in range(n))
+
+    def drop_after_next(self, n: int = 1) -> None:
+        """Do the next ``n`` writes, then drop the connection before the answer: a write
+        that took effect, with no answer to say so."""
+        with self._lock:
+            self._queue.extend(Fault("drop_after", writes_only=True) for _ in range(n))
 
     def clear(self) -> None:
         """Forget queued faults and turn every random fault and delay off."""
@@ -100,9 +110,11 @@ class FaultSettings:
     def pending(self) -> int:
         return len(self._queue)
 
-    def draw(self) -> Fault | None:
+    def draw(self, method: str | None = None) -> Fault | None:
         with self._lock:
-            if self._queue:
+            if self._queue and (
+                not self._queue[0].writes_only or (method or "").upper() in WRITE_METHODS
+            ):
                 return self._queue.popleft()
             if not (self.drop_rate or self.fail_rate or self.rate_limit_rate):
                 return None  # no draw, so the random stream only moves when faults are on
@@ -125,8 +137,6 @@ class FaultSettings:
             delay = self.latency_ms + self._rng.uniform(-jitter, jitter)
         return max(delay, 0.0) / 1000
 
-
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 _ERROR_NAMES = {
     500: "internal_error",
@@ -198,7 +208,11 @@ class FaultMiddleware:
         delay = self.faults.delay_seconds()
         if delay:
             await asyncio.sleep(delay)
-        fault = self.faults.draw()
+        fault = self.faults.draw(record.method)
+        if fault is not None and fault.kind == "drop_after":
+            await self.app(scope, _replay(body, receive), _swallow)
+            await _inject(Fault("drop"), send)  # done; now the answer is cut
+            return
         if fault is not None:
             # A dropped connection has no status to record.
             await _inject(fault, send if fault.kind == "drop" else recording_send)
@@ -214,16 +228,7 @@ class FaultMiddleware:
         answer: Send = recording_send
         if record.method in WRITE_METHODS and self.faults.write_latency_ms > 0:
             answer = _late(recording_send, self.faults.write_latency_ms / 1000)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, answer)
+        await self.app(scope, _replay(body, receive), answer)
 
     def _authorised(self, authorization: str) -> bool:
         match = _AUTH.fullmatch(authorization.strip())
@@ -232,6 +237,24 @@ class FaultMiddleware:
         if self.api_key is None:
             return True
         return hmac.compare_digest(match.group(1), self.api_key)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """`receive` giving the body already read, once, then what follows."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def _swallow(message: Message) -> None:
+    """Where the answer of a dropped connection goes: nowhere."""
 
 
 def _late(send: Send, seconds: float) -> Send:

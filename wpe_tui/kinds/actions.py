@@ -15,6 +15,7 @@ from textual.screen import Screen
 from wpe_tui.api import ApiError, Deletion
 from wpe_tui.core.activity import Operation
 from wpe_tui.core.session import Session
+from wpe_tui.text import clock_time
 
 
 def refuse(host: Screen[Any], session: Session, what: str) -> None:
@@ -110,3 +111,41 @@ def deleting(item: Any, deletion: Deletion) -> Any:
             "estimated_completion_time": deletion.estimated_completion_time,
         }
     )
+
+
+class PendingWrite:
+    """The activity's line for a write whose outcome is not known yet: "unknown,
+    checking", then what the check found. An applied one gives way to the operation
+    recorded for what it made."""
+
+    def __init__(self, session: Session, title: str, site_id: str, site_name: str) -> None:
+        self.session = session
+        self.title = title
+        self.site_id = site_id
+        self.site_name = site_name
+        self.op: Operation | None = None
+
+    def __call__(self, status: str) -> None:
+        activity = self.session.activity
+        if self.op is None:
+            if status == "applied":
+                return
+            sent = clock_time(activity.now())
+            self.op = activity.started(
+                Operation(
+                    action="sent",
+                    kind="site",  # followed never: there is nothing known to ask for
+                    item_id=f"{self.title} (sent {sent})",
+                    site_id=self.site_id,
+                    site_name=self.site_name,
+                    status=status,
+                    started_at=activity.now(),
+                    followable=False,
+                )
+            )
+            return
+        if status == "applied":
+            activity.forget(self.op)
+            self.op = None
+        else:
+            activity.set_status(self.op, status, final=status == "not applied")

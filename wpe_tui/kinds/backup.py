@@ -11,8 +11,9 @@ from textual.screen import Screen
 from wpe_tui.api import Backup, BackupContents, Deletion, Restore, Site
 from wpe_tui.api.capabilities import Capabilities
 from wpe_tui.api.models import CONTENT_FLAGS
+from wpe_tui.core.outcome import ItemCheck, NewItemCheck
 from wpe_tui.core.session import Session
-from wpe_tui.kinds.actions import allowed, deleting, open_with_emails, record
+from wpe_tui.kinds.actions import PendingWrite, allowed, deleting, open_with_emails, record
 from wpe_tui.kinds.base import Fact, Field, KindUI, Tab
 from wpe_tui.kinds.cells import status_text
 from wpe_tui.kinds.site import site_label
@@ -138,8 +139,12 @@ def open_restore(host: Screen[Any], session: Session, site: Site, backup: Backup
         eta = f", done by about {clock_time(op.eta)}" if op.eta else ""
         host.notify(f"Restore of {clean(backup.id)} into {target} started{eta} — a to watch")
 
+    pending = PendingWrite(session, f"Restore of {clean(backup.id)}", site.id, site.name)
+
     def push(emails: list[str]) -> None:
-        host.app.push_screen(RestoreModal(site, backup, send, caps, emails), callback=done)
+        # No restore can be read back: after a timeout the modal says it cannot check.
+        modal = RestoreModal(site, backup, send, caps, emails, on_outcome=pending)
+        host.app.push_screen(modal, callback=done)
 
     open_with_emails(host, session, push)
 
@@ -153,8 +158,26 @@ def open_new_backup(
         return
     backend, caps = session.backend, session.capabilities
 
+    sent: dict[str, Any] = {}
+
     async def send(**choices: Any) -> Backup:
+        sent.clear()
+        sent.update(choices)
         return await session.write(lambda: backend.create_backup(site.id, **choices))
+
+    async def newest() -> list[Backup]:
+        page = await session.read(lambda: backend.list_backups(site.id, page=1, per_page=20))
+        return list(page.results)
+
+    def made_by_us(backup: Backup) -> bool:
+        # A new backup with what was sent (the API names one without a description).
+        description = sent.get("description")
+        return (description is None or backup.description == description) and (
+            sent.get("type") in (None, backup.type)
+        )
+
+    check = NewItemCheck(newest, made_by_us)
+    pending = PendingWrite(session, f"Backup of {site_label(site)}", site.id, site.name)
 
     def done(backup: Backup | None) -> None:
         if backup is None:
@@ -168,7 +191,8 @@ def open_new_backup(
         created(backup)
 
     def push(emails: list[str]) -> None:
-        host.app.push_screen(NewBackupModal(site, send, caps, emails), callback=done)
+        modal = NewBackupModal(site, send, caps, emails, check=check, on_outcome=pending)
+        host.app.push_screen(modal, callback=done)
 
     open_with_emails(host, session, push)
 
@@ -189,9 +213,11 @@ def open_delete_backup(
     async def send() -> Deletion:
         return await session.write(lambda: backend.delete_backup(site.id, backup.id))
 
-    def done(deletion: Deletion | None) -> None:
+    def done(deletion: Any) -> None:
         if deletion is None:
             return
+        if not isinstance(deletion, Deletion):  # the check found it deleting, or gone
+            deletion = Deletion(id=backup.id, status="deleting")
         now_deleting = deleting(backup, deletion)
         session.store.put("backup", now_deleting, fetched_at=session.now())
         record(
@@ -207,5 +233,12 @@ def open_delete_backup(
         f" ({dash(backup.description)}, {when(backup.created_at)}, {dash(backup.size)})",
         f" of {site_label(site)}? It cannot be restored afterwards.",
     )
-    modal: ConfirmModal[Deletion] = ConfirmModal("Delete backup", question, "Delete", send)
+    check = ItemCheck(
+        lambda: session.read(lambda: backend.get_backup(site.id, backup.id)),
+        lambda now: now is None or (now.status or "").lower() == "deleting",
+    )
+    modal: ConfirmModal[Deletion] = ConfirmModal(
+        "Delete backup", question, "Delete", send, check=check,
+        on_outcome=PendingWrite(session, f"Delete {clean(backup.id)}", site.id, site.name),
+    )  # fmt: skip
     host.app.push_screen(modal, callback=done)

@@ -9,8 +9,9 @@ from rich.text import Text
 from textual.screen import Screen
 
 from wpe_tui.api import Deployment, DeploymentSource, Site
+from wpe_tui.core.outcome import NewItemCheck
 from wpe_tui.core.session import Session
-from wpe_tui.kinds.actions import allowed, record
+from wpe_tui.kinds.actions import PendingWrite, allowed, record
 from wpe_tui.kinds.base import Fact, Field, KindUI, Tab
 from wpe_tui.kinds.cells import duration, status_text
 from wpe_tui.text import clean, dash, when, when_short
@@ -108,10 +109,30 @@ def open_new_deployment(
         return
     backend = session.backend
 
+    sent: dict[str, Any] = {}
+
     async def send(environment: str, source: Any) -> Deployment:
+        sent.update(environment=environment, source=source)
         return await session.write(
             lambda: backend.create_deployment(site.id, environment=environment, source=source)
         )
+
+    async def newest() -> list[Deployment]:
+        page = await session.read(lambda: backend.list_deployments(site.id, page=1, per_page=20))
+        return list(page.results)
+
+    def made_by_us(deployment: Deployment) -> bool:
+        source = sent.get("source")
+        got = deployment.source
+        same_source = (
+            source is None
+            or got is None
+            or (
+                (got.branch, got.zip_url)
+                == (getattr(source, "branch", None), getattr(source, "zip_url", None))
+            )
+        )
+        return deployment.environment == sent.get("environment") and same_source
 
     def done(deployment: Deployment | None) -> None:
         if deployment is None:
@@ -125,4 +146,8 @@ def open_new_deployment(
         host.notify(f"Deployment {clean(deployment.id)} started — enter follows its log")
         created(deployment)
 
-    host.app.push_screen(NewDeploymentModal(site, send), callback=done)
+    modal = NewDeploymentModal(
+        site, send, check=NewItemCheck(newest, made_by_us),
+        on_outcome=PendingWrite(session, f"Deployment to {clean(site.name)}", site.id, site.name),
+    )  # fmt: skip
+    host.app.push_screen(modal, callback=done)

@@ -9,7 +9,7 @@ from textual.screen import Screen
 
 from wpe_tui.api import ApiError, Environment, RateLimitError, Site
 from wpe_tui.core.session import Session
-from wpe_tui.kinds.actions import allowed, open_with_emails, record
+from wpe_tui.kinds.actions import PendingWrite, allowed, open_with_emails, record
 from wpe_tui.kinds.base import Fact, KindUI
 from wpe_tui.kinds.cells import status_text
 from wpe_tui.text import clean, dash
@@ -68,7 +68,8 @@ def open_purge_cache(host: Screen[Any], session: Session, site: Site) -> None:
         if what is not None:
             host.notify(f"Purged the {what}")
 
-    host.app.push_screen(PurgeCacheModal(site, send), callback=done)
+    pending = PendingWrite(session, f"Cache purge of {clean(site.name)}", site.id, site.name)
+    host.app.push_screen(PurgeCacheModal(site, send, on_outcome=pending), callback=done)
 
 
 def open_copy_environment(host: Screen[Any], session: Session, site: Site) -> None:
@@ -95,7 +96,12 @@ def open_copy_environment(host: Screen[Any], session: Session, site: Site) -> No
             "WP Engine emails when it is done."
         )
 
+    pending = PendingWrite(
+        session, f"Copy of an environment of {clean(site.name)}", site.id, site.name
+    )
+
     def push(emails: list[str]) -> None:
-        host.app.push_screen(CopyEnvironmentModal(site, send, emails), callback=done)
+        modal = CopyEnvironmentModal(site, send, emails, on_outcome=pending)
+        host.app.push_screen(modal, callback=done)
 
     open_with_emails(host, session, push)

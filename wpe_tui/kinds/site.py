@@ -12,8 +12,9 @@ from textual.screen import Screen
 
 from wpe_tui.api import Deletion, Site
 from wpe_tui.api.capabilities import Capabilities
+from wpe_tui.core.outcome import ItemCheck, NewItemCheck
 from wpe_tui.core.session import Session
-from wpe_tui.kinds.actions import allowed, deleting, record
+from wpe_tui.kinds.actions import PendingWrite, allowed, deleting, record
 from wpe_tui.kinds.base import Field, KindUI
 from wpe_tui.kinds.cells import short_url, status_text
 from wpe_tui.text import clean, dash, when_short
@@ -158,8 +159,19 @@ def open_new_site(host: Screen[Any], session: Session, created: Callable[[Site],
         return
     backend = session.backend
 
+    sent: dict[str, Any] = {}
+
     async def send(**fields: Any) -> Site:
+        sent.update(fields)
         return await session.write(lambda: backend.create_site(**fields))
+
+    async def newest() -> list[Site]:
+        page = await session.read(
+            lambda: backend.list_sites(page=1, per_page=20, sort="created_at", order="desc")
+        )
+        return list(page.results)
+
+    check = NewItemCheck(newest, lambda site: site.name == sent.get("name"))
 
     def done(site: Site | None) -> None:
         if site is None:
@@ -171,7 +183,8 @@ def open_new_site(host: Screen[Any], session: Session, created: Callable[[Site],
         host.notify(f"Site {site_label(site)} created ({dash(site.status)})")
         created(site)
 
-    host.app.push_screen(NewSiteModal(send), callback=done)
+    pending = PendingWrite(session, "New site", "", "")
+    host.app.push_screen(NewSiteModal(send, check=check, on_outcome=pending), callback=done)
 
 
 def open_edit_site(
@@ -183,8 +196,16 @@ def open_edit_site(
         return
     backend = session.backend
 
+    wanted: dict[str, Any] = {}
+
     async def send(**changes: Any) -> Site:
+        wanted.update(changes)
         return await session.write(lambda: backend.update_site(site.id, **changes))
+
+    def took(now: Site | None) -> bool:
+        return now is not None and all(getattr(now, k, None) == v for k, v in wanted.items())
+
+    check = ItemCheck(lambda: session.read(lambda: backend.get_site(site.id)), took)
 
     def done(updated: Site | None) -> None:
         if updated is None:
@@ -193,7 +214,9 @@ def open_edit_site(
         host.notify(f"Site {site_label(updated)} saved")
         saved(updated)
 
-    host.app.push_screen(EditSiteModal(site, send), callback=done)
+    pending = PendingWrite(session, f"Edit of {site_label(site)}", site.id, site.name)
+    modal = EditSiteModal(site, send, check=check, on_outcome=pending)
+    host.app.push_screen(modal, callback=done)
 
 
 def open_delete_site(
@@ -208,9 +231,11 @@ def open_delete_site(
     async def send() -> Deletion:
         return await session.write(lambda: backend.delete_site(site.id))
 
-    def done(deletion: Deletion | None) -> None:
+    def done(deletion: Any) -> None:
         if deletion is None:
             return
+        if not isinstance(deletion, Deletion):  # the check found it deleting, or gone
+            deletion = Deletion(id=site.id, status="deleting")
         now_deleting = deleting(site, deletion)
         session.store.put("site", now_deleting, fetched_at=session.now())
         record(
@@ -227,7 +252,12 @@ def open_delete_site(
         f" ({site.id}, {dash(site.url)}) with all its environments and backups? ",
         ("This cannot be undone.", "bold red"),
     )
-    modal: TypedConfirmModal[Deletion] = TypedConfirmModal(
-        "Delete site", question, "Delete site", name, send
+    check = ItemCheck(
+        lambda: session.read(lambda: backend.get_site(site.id)),
+        lambda now: now is None or (now.status or "").lower() == "deleting",
     )
+    modal: TypedConfirmModal[Deletion] = TypedConfirmModal(
+        "Delete site", question, "Delete site", name, send, check=check,
+        on_outcome=PendingWrite(session, f"Delete {name}", site.id, site.name),
+    )  # fmt: skip
     host.app.push_screen(modal, callback=done)

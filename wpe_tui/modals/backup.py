@@ -32,8 +32,9 @@ class NewBackupModal(FormModal[Backup]):
         send: Any,
         capabilities: Capabilities,
         emails: Sequence[str] = (),
+        **options: Any,
     ) -> None:
-        super().__init__(send, id="new-backup-modal")
+        super().__init__(send, id="new-backup-modal", **options)
         self.site = site
         self.types = capabilities.backup_types
         self.per_environment = capabilities.backup_needs_environment

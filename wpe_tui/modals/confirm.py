@@ -12,9 +12,10 @@ from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
-from wpe_tui.modals.form import FieldError, FormModal, Problems
+from wpe_tui.modals.confirm_name import ConfirmName
+from wpe_tui.modals.form import FormModal, Problems
 
 R = TypeVar("R")
 
@@ -23,8 +24,10 @@ class ConfirmModal(FormModal[R]):
     SUBMIT_VARIANT = "error"
     HELP_TITLE = "Confirm"
 
-    def __init__(self, title: str | Text, question: str | Text, action: str, send: Any) -> None:
-        super().__init__(send, classes="confirm-modal")
+    def __init__(
+        self, title: str | Text, question: str | Text, action: str, send: Any, **options: Any
+    ) -> None:
+        super().__init__(send, classes="confirm-modal", **options)
         self._title = title
         self._question = question
         self.SUBMIT_LABEL = action  # type: ignore[misc]
@@ -43,22 +46,29 @@ class TypedConfirmModal(ConfirmModal[R]):
     HELP_TITLE = "Confirm by typing the name"
 
     def __init__(
-        self, title: str | Text, question: str | Text, action: str, name: str, send: Any
+        self,
+        title: str | Text,
+        question: str | Text,
+        action: str,
+        name: str,
+        send: Any,
+        **options: Any,
     ) -> None:
-        super().__init__(title, question, action, send)
+        super().__init__(title, question, action, send, **options)
         self.expected = name
 
     def fields(self) -> Iterable[Widget]:
         yield from super().fields()
-        yield Label(Text(f"Type {self.expected} to confirm"))
-        yield Input(placeholder="the name, exactly", id="confirm-name")
-        yield FieldError("confirm_name")
+        yield ConfirmName()
+
+    def on_mount(self) -> None:
+        self.query_one(ConfirmName).ask(self.expected, "to confirm")
 
     def first_field(self) -> Widget:
         return self.query_one("#confirm-name", Input)
 
     def check(self) -> Problems:
-        typed = self.query_one("#confirm-name", Input).value.strip()
-        if typed != self.expected:
+        problem = self.query_one(ConfirmName).problem("")
+        if problem:
             return {"confirm_name": f"Type {self.expected} exactly; nothing was sent."}
         return {}

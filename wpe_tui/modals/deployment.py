@@ -21,8 +21,8 @@ class NewDeploymentModal(FormModal[Deployment]):
     SUBMIT_LABEL = "Deploy"
     HELP_TITLE = "New deployment"
 
-    def __init__(self, site: Site, send: Any) -> None:
-        super().__init__(send, id="new-deployment-modal")
+    def __init__(self, site: Site, send: Any, **options: Any) -> None:
+        super().__init__(send, id="new-deployment-modal", **options)
         self.site = site
         self.environments = environment_names(site)
 

@@ -6,6 +6,9 @@
   `ctrl+s` is ignored, so one confirmed action is one request.
 - A validation error is shown beside its field; any error keeps the modal open
   with everything typed still there.
+- A write whose outcome is unknown (a timeout, a dropped connection, a gateway's 5xx)
+  is never called "nothing changed": the modal checks whether it was applied and says
+  what it found; while it cannot tell, ctrl+s asks before sending it again.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
-from wpe_tui.api import ApiError, ValidationError
+from wpe_tui.api import ApiError, OutcomeUnknownError, ValidationError
+from wpe_tui.core.outcome import Uncheckable, Verdict, WriteCheck
 
 R = TypeVar("R")
 
@@ -60,10 +64,20 @@ class FormModal(ModalScreen[R | None], Generic[R]):
     SUBMIT_VARIANT: ClassVar[str] = "primary"
     HELP_TITLE = "this form"
 
-    def __init__(self, send: Callable[..., Awaitable[R]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        send: Callable[..., Awaitable[R]],
+        *,
+        check: WriteCheck | None = None,
+        on_outcome: Callable[[str], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self._send = send
+        self.check_write = check or Uncheckable()
+        self.on_outcome = on_outcome  # the activity hears "unknown, checking" and after
         self.sending = False
+        self.unsure: str | None = None  # the last attempt may have been applied: why
         self.blocked: str | None = None  # a reason nothing may be sent at all
 
     # -- to be filled in by each form -----------------------------------------
@@ -139,14 +153,45 @@ class FormModal(ModalScreen[R | None], Generic[R]):
                 self.show_error(field, message)
             self._focus_field(next(iter(problems)))
             return
+        if self.unsure is not None:
+            self._ask_before_resending()
+            return
+        self._start_sending()
+
+    def _ask_before_resending(self) -> None:
+        from wpe_tui.modals.confirm import ConfirmModal
+
+        async def yes() -> bool:
+            return True
+
+        question = Text.assemble(
+            "The last attempt may have been applied: ",
+            (self.unsure or "", "bold"),
+            ". Sending it again could do it twice. Send it again?",
+        )
+        modal: ConfirmModal[bool] = ConfirmModal("Send again?", question, "Send again", yes)
+
+        def answered(again: bool | None) -> None:
+            if again:
+                self.unsure = None
+                self._start_sending()
+
+        self.app.push_screen(modal, callback=answered)
+
+    def _start_sending(self) -> None:
         self.sending = True
         self.query_one("#submit", Button).disabled = True
         self.show_error("form", "Sending…")
         self.run_worker(self._send_once(), group="submit")
 
     async def _send_once(self) -> None:
+        arguments = self.arguments()
+        await self.check_write.before()  # what is there now, to tell a new one from
         try:
-            result = await self._send(**self.arguments())
+            result = await self._send(**arguments)
+        except OutcomeUnknownError as error:
+            await self._unknown(error)
+            return
         except ValidationError as error:
             self._failed()
             shown = False
@@ -163,6 +208,39 @@ class FormModal(ModalScreen[R | None], Generic[R]):
             return
         self.sending = False
         self.dismiss(result)
+
+    async def _unknown(self, error: OutcomeUnknownError) -> None:
+        """Sent, with no answer to say whether it was done: find out before anything."""
+        self._tell_outcome("unknown, checking")
+        self.show_error(
+            "form", f"{error}. The outcome is unknown: checking whether it was applied…"
+        )
+        outcome = await self.check_write.after()
+        self._failed()
+        if outcome.verdict is Verdict.APPLIED:
+            self._tell_outcome("applied")
+            self.notify("The request timed out, but it was applied.", timeout=6)
+            self.dismiss(outcome.found)
+            return
+        if outcome.verdict is Verdict.NOT_APPLIED:
+            self._tell_outcome("not applied")
+            self.show_error("form", f"{error}. It was not applied: ctrl+s sends it again.")
+            return
+        self.unsure = (
+            "sent, and no answer came"
+            if outcome.verdict is Verdict.UNKNOWN
+            else ("sent, and this API gives no way to check")
+        )
+        self._tell_outcome("unknown")
+        if outcome.verdict is Verdict.UNCHECKABLE:
+            said = "The request was sent, and the outcome cannot be checked on this API"
+        else:
+            said = "Still unknown: the check could not read it back"
+        self.show_error("form", f"{error}. {said}; ctrl+s asks before sending it again.")
+
+    def _tell_outcome(self, status: str) -> None:
+        if self.on_outcome is not None:
+            self.on_outcome(status)
 
     def _failed(self) -> None:
         self.sending = False

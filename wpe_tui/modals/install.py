@@ -41,8 +41,8 @@ class PurgeCacheModal(FormModal[str]):
     SUBMIT_LABEL = "Purge"
     HELP_TITLE = "Purge a cache"
 
-    def __init__(self, site: Site, send: Any) -> None:
-        super().__init__(send, id="purge-modal")
+    def __init__(self, site: Site, send: Any, **options: Any) -> None:
+        super().__init__(send, id="purge-modal", **options)
         self.site = site
         self.installs = installs(site)
         if not self.installs:
@@ -97,8 +97,8 @@ class CopyEnvironmentModal(FormModal[tuple[str, str]]):
         Binding("2", "toggle_flag('database')", "Toggle database", show=False),
     ]
 
-    def __init__(self, site: Site, send: Any, emails: Sequence[str] = ()) -> None:
-        super().__init__(send, id="copy-modal")
+    def __init__(self, site: Site, send: Any, emails: Sequence[str] = (), **options: Any) -> None:
+        super().__init__(send, id="copy-modal", **options)
         self.site = site
         self.installs = installs(site)
         self.emails = list(emails)

@@ -77,8 +77,9 @@ class RestoreModal(FormModal[Restore | None]):
         send: Any,
         capabilities: Capabilities,
         emails: Sequence[str] = (),
+        **options: Any,
     ) -> None:
-        super().__init__(send, id="restore-modal")
+        super().__init__(send, id="restore-modal", **options)
         self.site = site
         self.backup = backup
         self.in_place = not capabilities.restore_environment_choice

@@ -23,8 +23,8 @@ class NewSiteModal(FormModal[Site]):
     SUBMIT_LABEL = "Create site"
     HELP_TITLE = "New site"
 
-    def __init__(self, send: Any) -> None:
-        super().__init__(send, id="new-site-modal")
+    def __init__(self, send: Any, **options: Any) -> None:
+        super().__init__(send, id="new-site-modal", **options)
 
     def fields(self) -> Iterable[Widget]:
         yield Label("Name")
@@ -73,8 +73,8 @@ class EditSiteModal(FormModal[Site]):
     SUBMIT_LABEL = "Save"
     HELP_TITLE = "Edit site"
 
-    def __init__(self, site: Site, send: Any) -> None:
-        super().__init__(send, id="edit-site-modal")
+    def __init__(self, site: Site, send: Any, **options: Any) -> None:
+        super().__init__(send, id="edit-site-modal", **options)
         self.site = site
 
     def title_text(self) -> Text:
