@@ -28,6 +28,7 @@ from wpe_tui.api import (
     InsecureUrlError,
     NetworkError,
     NotFoundError,
+    OutcomeUnknownError,
     Page,
     RateLimitError,
     Restore,
@@ -639,10 +640,27 @@ async def test_a_write_whose_connection_drops_is_never_retried(
 ) -> None:
     fake.faults.drop_next(1)
 
-    with pytest.raises(NetworkError):
+    # The body went: it may have been done. Unknown, never "nothing changed".
+    with pytest.raises(OutcomeUnknownError):
         await client.restore_backup(SITE, completed_backup(fake))
 
     assert len(fake.requests) == 1
+
+
+async def test_a_write_refused_before_it_was_sent_is_a_network_error() -> None:
+    async with WpeClient(API_KEY, "http://127.0.0.1:9/v1", max_retries=0) as wpe:
+        with pytest.raises(NetworkError) as raised:
+            await wpe.create_backup(SITE, description="x")
+    assert not isinstance(raised.value, OutcomeUnknownError)
+
+
+async def test_a_gateway_timeout_on_a_write_is_an_unknown_outcome(
+    client: WpeClient, fake: Fake
+) -> None:
+    fake.faults.fail_next(1, status=504)
+    with pytest.raises(OutcomeUnknownError) as raised:
+        await client.create_backup(SITE, description="x")
+    assert raised.value.status == 504 and len(fake.requests) == 1
 
 
 async def test_a_read_whose_connection_drops_is_retried(

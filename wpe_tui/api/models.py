@@ -292,6 +292,31 @@ class Domain(WpeModel):
     status: str | None = None  # TXT_VERIFIED, TXT_VERIFICATION_PENDING
 
 
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = rf"{_LABEL}(?:\.{_LABEL})+"
+_PATH = r"[A-Za-z0-9_.~-]+(?:/[A-Za-z0-9_.~-]+)+"
+# host/owner/repo, an https URL, or an ssh one (git@host:owner/repo or ssh://…); nothing
+# a shell or a local file could make of it (`$(…)`, `file:///etc/passwd`).
+_REPOSITORY = re.compile(
+    rf"(?:https://{_HOST}(?::\d{{1,5}})?/{_PATH}/?"
+    rf"|ssh://(?:[A-Za-z0-9_.-]+@)?{_HOST}(?::\d{{1,5}})?/{_PATH}"
+    rf"|[A-Za-z0-9_.-]+@{_HOST}:{_PATH}"
+    rf"|{_HOST}/{_PATH})"
+)
+_ZIP_URL = re.compile(rf"https://{_HOST}(?::\d{{1,5}})?/[^\s\x00-\x1f\x7f\\]*")
+
+
+def valid_ref(name: str) -> bool:
+    """Whether `name` is a branch name git would take (git check-ref-format's rules)."""
+    if not name or name.startswith(("-", "/")) or name.endswith(("/", ".", ".lock")):
+        return False
+    if ".." in name or "//" in name or "@{" in name or name == "@":
+        return False
+    if any(part.startswith(".") for part in name.split("/")):
+        return False
+    return not re.search(r"[\x00-\x20\x7f~^:?*\[\\$`()|;&<>'\"]", name)
+
+
 class DeploymentSource(WpeModel):
     type: str | None = None
     repository: str | None = None
@@ -309,15 +334,30 @@ class DeploymentSource(WpeModel):
         return self.type or "—"
 
     def missing_fields(self) -> dict[str, list[str]]:
-        """The conditional fields the spec requires for this source type, if absent."""
+        """What is missing or malformed, by field: the fields the spec requires for this
+        source type, and what they must look like (checked before anything is sent)."""
         problems: dict[str, list[str]] = {}
         if self.type == "git":
             for name in ("repository", "branch"):
                 if not (getattr(self, name) or "").strip():
                     problems[f"source.{name}"] = [f"{name} is required for a git deployment"]
+            repository = (self.repository or "").strip()
+            if repository and not _REPOSITORY.fullmatch(repository):
+                problems["source.repository"] = [
+                    "looks like github.com/owner/repo, https://… or git@host:owner/repo"
+                ]
+            branch = (self.branch or "").strip()
+            if branch and not valid_ref(branch):
+                problems["source.branch"] = ["not a valid branch name"]
+            commit = (self.commit or "").strip()
+            if commit and not re.fullmatch(r"[0-9a-fA-F]{7,40}", commit):
+                problems["source.commit"] = ["a commit is 7 to 40 hexadecimal characters"]
         elif self.type == "zip":
-            if not (self.zip_url or "").strip():
+            url = (self.zip_url or "").strip()
+            if not url:
                 problems["source.zip_url"] = ["zip_url is required for a zip deployment"]
+            elif not _ZIP_URL.fullmatch(url):
+                problems["source.zip_url"] = ["the zip's URL must be https://host/…"]
         else:
             problems["source.type"] = ["source type must be git or zip"]
         return problems

@@ -12,8 +12,9 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, RadioSet
 
 from wpe_tui.api import Deployment, DeploymentSource, Site
+from wpe_tui.modals.confirm_name import ConfirmName
 from wpe_tui.modals.form import FieldError, FormModal, Problems
-from wpe_tui.modals.restore import environment_names, site_label
+from wpe_tui.modals.restore import PRODUCTION, environment_names, site_label
 from wpe_tui.widgets.toggles import Choice
 
 
@@ -50,6 +51,7 @@ class NewDeploymentModal(FormModal[Deployment]):
         with Vertical(id="zip-fields", classes="hidden"):
             yield Input(placeholder="zip URL, e.g. https://…/site.zip", id="source-zip-url")
             yield FieldError("source.zip_url")
+        yield ConfirmName()
 
     def first_field(self) -> Widget:
         return self.query_one("#environment", RadioSet)
@@ -63,6 +65,13 @@ class NewDeploymentModal(FormModal[Deployment]):
     def environment(self) -> str | None:
         pressed = self.query_one("#environment", RadioSet).pressed_button
         return pressed.name if pressed is not None else None
+
+    @on(RadioSet.Changed, "#environment")
+    def _environment_changed(self) -> None:
+        production = self.environment == PRODUCTION
+        name = site_label(self.site) if production else None
+        self.query_one(ConfirmName).ask(name, "to deploy to production")
+        self.query_one("#error-environment", FieldError).show(None)
 
     @on(RadioSet.Changed, "#source-type")
     def _type_changed(self) -> None:
@@ -89,7 +98,16 @@ class NewDeploymentModal(FormModal[Deployment]):
         problems = {field: messages[0] for field, messages in missing.items()}
         if self.environment is None:
             problems = {"environment": "Choose the environment to deploy to.", **problems}
+        confirm = self.query_one(ConfirmName).problem("to deploy to production")
+        if confirm:
+            problems["confirm_name"] = confirm
         return problems
+
+    def _focus_field(self, field: str) -> None:
+        if field == "confirm_name":
+            self.query_one(ConfirmName).focus_field()
+        else:
+            super()._focus_field(field)
 
     def arguments(self) -> dict[str, Any]:
         return {"environment": self.environment, "source": self.source()}
