@@ -20,7 +20,7 @@ from wpe_tui.activity import Activity, Operation
 from wpe_tui.api import ApiError, WpeClient
 from wpe_tui.commands import SiteJumpProvider
 from wpe_tui.config import Settings
-from wpe_tui.crash import CrashGuard
+from wpe_tui.crash_guard import CrashGuard
 from wpe_tui.screens.help import key_label
 from wpe_tui.text import clean
 
