@@ -54,13 +54,16 @@ from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from wpe_tui.api import ApiError
-from wpe_tui.crash_report import CrashReport, FatalError, build_report, redact
+from wpe_tui.crash_report import (
+    CrashReport,
+    FatalError,
+    build_report,
+    environment_secrets,
+    redact,
+)
 
 if TYPE_CHECKING:
     from wpe_tui.screens.crash import CrashScreen
-
-# Environment variables that may hold a credential, whatever the profile says.
-SECRET_ENVIRONMENT = ("WPE_API_KEY", "WPE_API_PASSWORD")
 
 Dispatch = Callable[[Message], Coroutine[Any, Any, None]]
 Flush = Callable[[], Coroutine[Any, Any, None]]
@@ -86,7 +89,7 @@ class CrashGuard(App[Any]):
         """Every value the report must not show: the key or password in use, the ones in
         the environment, and any password typed into a field."""
         secrets = _settings_secrets(getattr(self, "settings", None))
-        secrets.extend(value for name in SECRET_ENVIRONMENT if (value := os.environ.get(name)))
+        secrets.extend(environment_secrets())
         # The client's key (after the setup screen it may differ from the settings');
         # in demo mode it is the fake account's placeholder, not a secret.
         client = getattr(self, "_client", None)
@@ -216,8 +219,7 @@ class CrashGuard(App[Any]):
         try:
             return self.crash_secrets()
         except Exception:
-            secrets = _settings_secrets(getattr(self, "settings", None))
-            return secrets + [v for name in SECRET_ENVIRONMENT if (v := os.environ.get(name))]
+            return _settings_secrets(getattr(self, "settings", None)) + environment_secrets()
 
     def _crash_report(self, error: BaseException, source: MessagePump | None) -> CrashReport:
         stack = [type(screen).__name__ for screen in self.screen_stack[1:]]

@@ -13,7 +13,7 @@ import platform
 import re
 import tempfile
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 REDACTED = "***"
+
+# Environment variables that may hold a credential, whatever the profile says.
+SECRET_ENVIRONMENT = ("WPE_API_KEY", "WPE_API_PASSWORD")
 
 # The header the key travels in, in any spelling a log or a repr may give it:
 # `Authorization: ApiKey k`, `'authorization': 'ApiKey k'`, `Authorization=Basic k`.
@@ -50,6 +53,12 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         text = text.replace(value, REDACTED)
     text = _AUTH_HEADER.sub(rf"\g<1>{REDACTED}", text)
     return _API_KEY_SCHEME.sub(rf"\g<1>{REDACTED}", text)
+
+
+def environment_secrets(env: Mapping[str, str] | None = None) -> list[str]:
+    """The credentials set in the environment (`WPE_API_KEY`, `WPE_API_PASSWORD`)."""
+    env = os.environ if env is None else env
+    return [value for name in SECRET_ENVIRONMENT if (value := env.get(name))]
 
 
 def _package_version(name: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from wpe_tui.crash_report import REDACTED, build_report, redact, save_report
+from wpe_tui.crash_report import REDACTED, build_report, environment_secrets, redact, save_report
 from wpe_tui.launch import run_app
 
 KEY = "wpe-secret-4f2a9c7e1b"
@@ -153,3 +153,9 @@ def test_report_module_loads_without_textual_or_rich() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_credentials_in_the_environment_are_secrets() -> None:
+    env = {"WPE_API_KEY": KEY, "WPE_API_PASSWORD": "hunter2-pass", "HOME": "/home/user"}
+    assert environment_secrets(env) == [KEY, "hunter2-pass"]
+    assert environment_secrets({"WPE_API_PASSWORD": ""}) == []
