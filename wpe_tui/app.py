@@ -21,7 +21,7 @@ from wpe_tui.config import Settings
 from wpe_tui.core.activity import Operation
 from wpe_tui.core.backend import Backend
 from wpe_tui.core.session import Session
-from wpe_tui.crash import CrashGuard
+from wpe_tui.crash_guard import CrashGuard
 from wpe_tui.text import clean
 from wpe_tui.typeahead import TypeAhead
 

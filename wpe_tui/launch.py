@@ -183,10 +183,11 @@ def run_app(app: App[Any], *, secrets: Iterable[str] = ()) -> int:
     except KeyboardInterrupt:
         return 128 + signal.SIGINT
     except Exception as error:
-        from wpe_tui.crash import redact
+        from wpe_tui.crash_report import environment_secrets, redact
 
         text = "".join(traceback.format_exception(error))
-        print(f"wpe-tui stopped on an unexpected error:\n{redact(text, secrets)}", file=sys.stderr)
+        hidden = [*secrets, *environment_secrets()]
+        print(f"wpe-tui stopped on an unexpected error:\n{redact(text, hidden)}", file=sys.stderr)
         return 1
 
 

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
 import stat
+from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from starlette.applications import Starlette
+from textual.app import ComposeResult, RenderResult
+from textual.message import Message
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from tests.app.conftest import BASE_URL, AppFactory, settle
 from wpe_tui.api import NetworkError, WpeClient
 from wpe_tui.app import WpeApp
 from wpe_tui.config import Config, UiPrefs, resolve_settings
-from wpe_tui.crash import FatalError
+from wpe_tui.crash_report import FatalError
 from wpe_tui.screens.crash import MESSAGE, CrashScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
 from wpe_tui.screens.site_list import SiteListScreen
 
 KEY = "test-key"  # what make_app's client and settings carry
+TEXTUAL = metadata.version("textual")  # whichever release is installed
+LOCAL_SECRET = "local-secret-0b9e4d"  # held in a local variable, never in a message
 
 
 def screen_text(app: WpeApp) -> str:
@@ -68,7 +78,7 @@ async def test_failing_key_shows_report_without_the_key_and_the_list_still_works
         assert KEY not in shown
         report = screen.report_text
         assert "RuntimeError: sort broke" in report
-        assert "Screen: SiteListScreen" in report and "Textual 8.2.8" in report
+        assert "Screen: SiteListScreen" in report and f"Textual {TEXTUAL}" in report
         assert "Traceback" in report and "in fail" in report
         assert KEY not in report and "ApiKey ***" in report
 
@@ -247,3 +257,183 @@ async def test_unexpected_error_still_fails_a_pilot_test(
             await pilot.press("s")
             await settle(pilot)
             assert isinstance(app.screen, CrashScreen)
+
+
+# -- one test per hook of the guard: wherever Textual runs our code, an error opens the
+# report and the app goes on. Each hook is started from a key (`s`), so the app is up.
+
+
+class Ping(Message):
+    """A message only `Fragile` handles."""
+
+
+class Fragile(Static):
+    """A widget that fails once in the named step, then behaves."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__("fragile", id="fragile")
+        self.step = step
+
+    def fail_once(self, step: str) -> None:
+        if self.step == step:
+            self.step = "done"
+            raise RuntimeError(f"{step} broke")
+
+    def compose(self) -> ComposeResult:
+        self.fail_once("compose")
+        yield Static("inside")
+
+    def on_mount(self) -> None:
+        self.fail_once("mount")
+
+    def on_ping(self, _message: Ping) -> None:
+        self.fail_once("message")
+
+    def render(self) -> RenderResult:
+        self.fail_once("render")
+        return "fragile"
+
+
+def _broken() -> None:
+    raise RuntimeError("callback broke")
+
+
+async def _broken_worker() -> None:
+    await asyncio.sleep(0)
+    raise RuntimeError("worker broke")
+
+
+def _broken_in_thread() -> None:
+    raise RuntimeError("thread worker broke")
+
+
+def _mount_fragile(step: str) -> Callable[[SiteListScreen], object]:
+    def start(screen: SiteListScreen) -> object:
+        fragile = Fragile(step)
+        screen.mount(fragile)
+        if step == "message":
+            screen.call_after_refresh(fragile.post_message, Ping())
+        return None
+
+    return start
+
+
+HOOKS: dict[str, Callable[[SiteListScreen], object]] = {
+    # message loops: `_dispatch_message` of the app, a screen and a widget
+    "a key's action (the app's message loop)": lambda screen: _broken(),
+    "a handler of a widget's message": _mount_fragile("message"),
+    "call_later on the screen (a Callback message)": lambda screen: screen.call_later(_broken),
+    "call_later on the app": lambda screen: screen.app.call_later(_broken),
+    # `_flush_next_callbacks`
+    "call_next on the screen": lambda screen: screen.call_next(_broken),
+    "call_next on the app": lambda screen: screen.app.call_next(_broken),
+    "call_after_refresh on the screen": lambda screen: screen.call_after_refresh(_broken),
+    "call_after_refresh on the app": lambda screen: screen.app.call_after_refresh(_broken),
+    # `_handle_exception`
+    "a timer's callback": lambda screen: screen.set_timer(0.01, _broken),
+    "a worker with exit_on_error=True": lambda screen: screen.run_worker(
+        _broken_worker(), group="test", exit_on_error=True
+    ),
+    "a thread worker with exit_on_error=True": lambda screen: screen.run_worker(
+        _broken_in_thread, group="test", thread=True, exit_on_error=True
+    ),
+    "compose of a widget being mounted": _mount_fragile("compose"),
+    "on_mount of a widget being mounted": _mount_fragile("mount"),
+    "render of a widget": _mount_fragile("render"),
+}
+
+
+@pytest.mark.parametrize("hook", HOOKS.values(), ids=HOOKS.keys())
+async def test_error_in_each_hook_opens_the_report_and_the_app_goes_on(
+    make_app: AppFactory,
+    fake: Starlette,
+    monkeypatch: pytest.MonkeyPatch,
+    hook: Callable[[SiteListScreen], object],
+) -> None:
+    monkeypatch.setattr(SiteListScreen, "action_cycle_sort", hook)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        for _ in range(20):  # a timer or a thread may take a moment
+            if isinstance(app.screen, CrashScreen):
+                break
+            await pilot.pause(0.02)
+        report = crash_screen(app).report_text
+        assert "broke" in report and "Traceback" in report
+        assert len(app.crash_reports) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SiteListScreen)
+        await pilot.press("o")  # the list still answers
+        await settle(pilot)
+        assert site_requests(fake)[-1]["order"] == "desc"
+        assert app.is_running and len(app.crash_reports) == 1
+        expected(app)
+
+
+# -- exit paths: never a local variable on the terminal.
+
+
+async def test_error_while_starting_prints_the_report_and_no_local_variable(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    def start_broken(_app: WpeApp) -> None:
+        password = LOCAL_SECRET  # where a careless function keeps what it was given
+        raise RuntimeError(f"start broke ({len(password)} characters)")
+
+    monkeypatch.setattr(WpeApp, "on_mount", start_broken)
+    app = make_app()
+    with pytest.raises(FatalError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+    assert app.return_code == 1
+    printed = capfd.readouterr().err
+    assert "while it was starting or stopping" in printed and "RuntimeError: start broke" in printed
+    assert "in start_broken" in printed  # the frame is named...
+    assert LOCAL_SECRET not in printed and "locals" not in printed.lower()  # ...not its locals
+
+
+async def test_textual_own_fatal_error_path_prints_the_report_and_no_local_variable(
+    make_app: AppFactory, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # `App._fatal_error` renders a traceback with `show_locals=True`. The guard takes every
+    # error before it gets there; if anything reached it anyway, only the report prints.
+    app = make_app()
+    with pytest.raises(FatalError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            api_password = LOCAL_SECRET  # noqa: F841 - the local variable that must not show
+            try:
+                raise RuntimeError("deep inside Textual")
+            except RuntimeError:
+                app._fatal_error()
+            await settle(pilot)
+    assert app.return_code == 1
+    printed = capfd.readouterr().err
+    assert "could not recover from" in printed and "RuntimeError: deep inside Textual" in printed
+    assert LOCAL_SECRET not in printed and "locals" not in printed.lower()
+
+
+async def test_password_of_the_hosting_platform_api_is_redacted(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    password, from_env = "platform-pass-51c3e0", "env-pass-8d2b77"
+    monkeypatch.setenv("WPE_API_PASSWORD", from_env)
+    monkeypatch.setattr(
+        SiteListScreen, "action_cycle_sort", fail_with(f"auth {password} / {from_env} refused")
+    )
+    app = make_app()
+    # A Settings of the Hosting Platform API carries `api_password` (a SecretStr).
+    settings = SimpleNamespace(**vars(app.settings), api_password=SecretStr(password))
+    app.settings = settings  # type: ignore[assignment]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        report = crash_screen(app).report_text
+        assert "auth *** / *** refused" in report
+        assert password not in report and from_env not in report
+        assert password not in screen_text(app)
+        expected(app)

@@ -7,14 +7,16 @@ import stat
 import subprocess
 import sys
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
-from wpe_tui.crash import REDACTED, build_report, redact, save_report
+from wpe_tui.crash_report import REDACTED, build_report, environment_secrets, redact, save_report
 from wpe_tui.launch import run_app
 
 KEY = "wpe-secret-4f2a9c7e1b"
+TEXTUAL = metadata.version("textual")  # whichever release is installed
 
 
 @pytest.mark.parametrize(
@@ -64,7 +66,7 @@ def test_report_names_error_versions_screen_and_frames_never_the_key() -> None:
     assert report.summary == "RuntimeError: outer Authorization: ApiKey ***"
     text = report.text
     assert "When: 2026-11-01 12:00:00 UTC" in text
-    assert "wpe-tui " in text and "Textual 8.2.8" in text and "Python 3." in text
+    assert "wpe-tui " in text and f"Textual {TEXTUAL}" in text and "Python 3." in text
     assert "Screen: SiteListScreen" in text and "TERM=xterm, 80x24" in text
     assert "in raise_with_key" in text  # the frame where it happened
     assert "ValueError: inner ***" in text  # and the cause
@@ -138,3 +140,22 @@ def test_error_escaping_the_app_is_printed_without_the_key(
     printed = capsys.readouterr().err
     assert status == 1
     assert "RuntimeError: driver failed" in printed and KEY not in printed
+
+
+def test_report_module_loads_without_textual_or_rich() -> None:
+    # The report is pure: it can be built and printed even when Textual itself failed,
+    # and loading it costs nothing at start-up.
+    code = (
+        "import sys, wpe_tui.crash_report\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_credentials_in_the_environment_are_secrets() -> None:
+    env = {"WPE_API_KEY": KEY, "WPE_API_PASSWORD": "hunter2-pass", "HOME": "/home/user"}
+    assert environment_secrets(env) == [KEY, "hunter2-pass"]
+    assert environment_secrets({"WPE_API_PASSWORD": ""}) == []

@@ -211,6 +211,10 @@ class Wire:
             failure.fields = {k: [self.redact(m) for m in v] for k, v in failure.fields.items()}
         return failure
 
+    def secret_values(self) -> list[str]:
+        """The credentials this wire sends, for a crash report to hide (never to show)."""
+        return [secret.get_secret_value() for secret in self._secrets]
+
     def redact(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret.get_secret_value(), "[redacted]")

@@ -23,14 +23,15 @@ def source_text(source: DeploymentSource | None) -> str:
     git one, the file name of a zip; not the host they all share."""
     if source is None:
         return "—"
-    if source.type == "zip" or (source.type is None and source.zip_url):
-        name = (source.zip_url or "").rstrip("/").rsplit("/", 1)[-1]
+    # Cleaned first: an escape sequence cut in two by the split would get through.
+    zip_url, repository = clean(source.zip_url), clean(source.repository)
+    if source.type == "zip" or (source.type is None and zip_url):
+        name = zip_url.rstrip("/").rsplit("/", 1)[-1]
         return f"zip {name or '?'}"
-    if source.repository or source.branch:
-        repo = (source.repository or "?").rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
-        text = f"{source.branch or '?'} · {repo}"
-        return text
-    return source.type or "—"
+    if repository or source.branch:
+        repo = (repository or "?").rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
+        return f"{clean(source.branch) or '?'} · {repo}"
+    return clean(source.type) or "—"
 
 
 def _commit(deployment: Deployment) -> str:

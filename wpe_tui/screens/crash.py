@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from wpe_tui.crash import CrashReport, save_report
+from wpe_tui.crash_report import CrashReport, save_report
 from wpe_tui.widgets import Footer
 
 MESSAGE = "Something went wrong inside wpe-tui. Your session is still open; nothing was sent."

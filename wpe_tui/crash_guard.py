@@ -1,46 +1,47 @@
-"""Crash safety: an unexpected exception shows a report instead of ending the session.
+"""The crash guard: an unexpected exception shows a report instead of ending the session.
+
+This is the one module of the app that uses Textual's internals (an
+underscore name of `textual`): Textual has no public hook that keeps a session
+alive after a handler fails. Each hook is tested in tests/app/test_crash.py.
 
 Textual's answer to an exception that escapes a handler is to end the app: the
 message loop of the widget that raised stops, `App._handle_exception` prints a
-traceback (with local variables, where an API key could sit) and the app
-exits. `CrashGuard`, a base of `WpeApp`, changes that:
+traceback (with local variables, where an API key or a password could sit) and
+the app exits. `CrashGuard`, a base of `WpeApp`, changes that:
 
 - every message loop of the app (the app's own, each screen's and each
-  widget's) catches what escapes a handler, so no part of the app stops
-  listening, and reports it;
+  widget's) catches what escapes a handler (`_dispatch_message`) or a
+  `call_next` / `call_after_refresh` callback (`_flush_next_callbacks`), so no
+  part of the app stops listening, and reports it; widgets and screens are
+  guarded as Textual registers them (`_register`);
 - `_handle_exception`, where the rest of Textual sends errors (compose, timers,
   workers started with `exit_on_error=True`, rendering), reports them too;
 - a report opens `CrashScreen` on top of whatever was showing, with the API key
-  replaced by `***`; `escape` goes back to the app.
+  and passwords replaced by `***`; `escape` goes back to the app.
 
 An `ApiError` that gets this far becomes a toast: the screens handle those, and
 the app never stops on an API error. The app still exits, printing the redacted
 report and nothing else, when the error screen itself fails, when the app is
 starting or stopping, or when errors keep coming (more than `CRASH_LIMIT`
 within `CRASH_WINDOW` seconds): a loop of error screens helps nobody.
+
+Textual's own exit on an error (`App._fatal_error`) renders a Rich traceback
+with `show_locals=True`. Every error reaches it only through
+`_handle_exception`, which this guard replaces, and `_fatal_error` is replaced
+too, so that nothing ever prints a local variable: only the redacted report.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
-import platform
-import re
-import tempfile
+import sys
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Coroutine, Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from importlib import metadata
-from pathlib import Path
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
-import textual
 from pydantic import SecretStr
-from rich.text import Text
 from textual import events
 from textual._context import active_message_pump
 from textual.app import App
@@ -52,157 +53,17 @@ from textual.widget import Widget
 from textual.widgets import Input
 from textual.worker import WorkerFailed
 
-from wpe_tui import __version__
 from wpe_tui.api import ApiError
-from wpe_tui.text import clean
+from wpe_tui.crash_report import (
+    CrashReport,
+    FatalError,
+    build_report,
+    environment_secrets,
+    redact,
+)
 
 if TYPE_CHECKING:
     from wpe_tui.screens.crash import CrashScreen
-
-REDACTED = "***"
-
-# The header the key travels in, in any spelling a log or a repr may give it:
-# `Authorization: ApiKey k`, `'authorization': 'ApiKey k'`, `Authorization=Basic k`.
-# A credential is made of these (hex, base64, base64url, JWT): anything else ends it.
-_CREDENTIAL = r"[A-Za-z0-9._~+/=-]+"
-_SCHEME = r"(?:apikey|bearer|basic|token)"
-_AUTH_HEADER = re.compile(
-    rf"(?i)(authorization['\"]?\s*[:=]\s*['\"]?(?:{_SCHEME}\s+)?)(?!{_SCHEME}\b){_CREDENTIAL}"
-)
-_API_KEY_SCHEME = re.compile(r"(?i)\b(apikey\s+)" + _CREDENTIAL)
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` without terminal escapes, with every secret and Authorization value as `***`."""
-    text = clean(text, keep_newlines=True)
-    values = {value for secret in secrets for value in (secret, secret.strip()) if value.strip()}
-    for value in sorted(values, key=len, reverse=True):  # a longer secret may hold a shorter
-        text = text.replace(value, REDACTED)
-    text = _AUTH_HEADER.sub(rf"\g<1>{REDACTED}", text)
-    return _API_KEY_SCHEME.sub(rf"\g<1>{REDACTED}", text)
-
-
-def _package_version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def versions() -> str:
-    return (
-        f"wpe-tui {__version__}, Textual {_package_version('textual')}, "
-        f"Python {platform.python_version()} ({platform.platform(terse=True)})"
-    )
-
-
-# Frames of the machinery between a key press and the handler that failed: noise in a report.
-_MACHINERY = (
-    *(
-        str(Path(module.__file__).parent) + os.sep
-        for module in (textual, asyncio)
-        if module.__file__
-    ),
-    __file__,
-)
-
-
-def format_traceback(error: BaseException) -> str:
-    """The traceback of `error` and its causes, without the frames of Textual and asyncio."""
-    shown = traceback.TracebackException.from_exception(error)
-    pending, left_out = [shown], False
-    while pending:
-        part = pending.pop()
-        frames = [f for f in part.stack if not f.filename.startswith(_MACHINERY)]
-        # An error raised inside Textual itself keeps its frames: they are the story.
-        if frames and len(frames) < len(part.stack):
-            part.stack = traceback.StackSummary.from_list(frames)
-            left_out = True
-        pending.extend(p for p in (part.__cause__, part.__context__) if p is not None)
-    text = "".join(shown.format()).rstrip()
-    return text + ("\n(Frames inside Textual and asyncio are left out.)" if left_out else "")
-
-
-@dataclass(frozen=True)
-class CrashReport:
-    """One unexpected error, as the user sees and shares it: already redacted."""
-
-    summary: str  # "RuntimeError: what it said", one line
-    text: str  # the whole report: when, versions, screen, traceback
-    error: BaseException  # the original: for tests and the log, never for display
-
-
-def build_report(
-    error: BaseException,
-    *,
-    secrets: Iterable[str],
-    screen: str,
-    terminal: str,
-    when: datetime | None = None,
-) -> CrashReport:
-    """A report of `error` with every secret replaced by `***`."""
-    secrets = list(secrets)
-    when = when or datetime.now(UTC)
-    message = str(error).strip().splitlines()
-    summary = type(error).__name__ + (f": {message[0]}" if message else "")
-    trace = format_traceback(error)
-    lines = [
-        "wpe-tui error report (the API key is shown as ***)",
-        f"When: {when.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC",
-        f"Versions: {versions()}",
-        f"Terminal: {terminal}",
-        f"Screen: {screen}",
-        f"Error: {summary}",
-        "",
-        trace,
-    ]
-    return CrashReport(
-        summary=redact(summary, secrets),
-        text=redact("\n".join(lines), secrets),
-        error=error,
-    )
-
-
-def reports_dir() -> Path:
-    return platformdirs.user_state_path("wpe-tui") / "reports"
-
-
-def save_report(text: str, *, when: datetime | None = None) -> Path:
-    """Write `text` to a new file readable by the user only; return where it went.
-
-    The state directory first (`~/.local/state/wpe-tui/reports`), the temporary
-    directory if that cannot be written.
-    """
-    stamp = f"{(when or datetime.now(UTC)).astimezone(UTC):%Y%m%d-%H%M%S}"
-    last_error: OSError | None = None
-    for folder in (reports_dir(), Path(tempfile.gettempdir())):
-        try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            for attempt in range(100):
-                suffix = f"-{attempt}" if attempt else ""
-                path = folder / f"wpe-tui-error-{stamp}{suffix}.txt"
-                try:
-                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                except FileExistsError:
-                    continue
-                with os.fdopen(fd, "w", encoding="utf-8") as file:
-                    file.write(text if text.endswith("\n") else text + "\n")
-                return path
-        except OSError as error:
-            last_error = error
-    raise last_error or OSError("no folder to save the report in")
-
-
-class FatalError(Exception):
-    """Why the app stopped, with the redacted report: what is printed after it exits."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
-
-    def __rich__(self) -> Text:
-        return Text(self.text)
-
 
 Dispatch = Callable[[Message], Coroutine[Any, Any, None]]
 Flush = Callable[[], Coroutine[Any, Any, None]]
@@ -225,21 +86,14 @@ class CrashGuard(App[Any]):
     # -- what to hide --------------------------------------------------------
 
     def crash_secrets(self) -> list[str]:
-        """Every value the report must not show: the key in use, and any password typed."""
-        secrets: list[str] = []
-        settings = getattr(self, "settings", None)
-        key = getattr(settings, "api_key", None)
-        if isinstance(key, SecretStr):
-            secrets.append(key.get_secret_value())
-        env_key = os.environ.get("WPE_API_KEY")
-        if env_key:
-            secrets.append(env_key)
-        # The client's key (after the setup screen it may differ from the settings');
-        # in demo mode it is the fake account's placeholder, not a secret.
-        client = getattr(self, "_client", None)
-        secret = getattr(client, "_secret", None)
-        if isinstance(secret, SecretStr) and not getattr(self, "demo", False):
-            secrets.append(secret.get_secret_value())
+        """Every value the report must not show: the key or password in use, the ones in
+        the environment, and any password typed into a field."""
+        secrets = _settings_secrets(getattr(self, "settings", None))
+        secrets.extend(environment_secrets())
+        # The backend's credentials (after the setup screen they may differ from the
+        # settings'); in demo mode they are the fake account's placeholders, not secrets.
+        if not getattr(self, "demo", False):
+            secrets.extend(_backend_secrets(getattr(self, "_session", None)))
         for screen in self.screen_stack:
             try:
                 inputs: DOMQuery[Input] = screen.query(Input)
@@ -363,9 +217,7 @@ class CrashGuard(App[Any]):
         try:
             return self.crash_secrets()
         except Exception:
-            settings = getattr(self, "settings", None)
-            key = getattr(settings, "api_key", None)
-            return [key.get_secret_value()] if isinstance(key, SecretStr) else []
+            return _settings_secrets(getattr(self, "settings", None)) + environment_secrets()
 
     def _crash_report(self, error: BaseException, source: MessagePump | None) -> CrashReport:
         stack = [type(screen).__name__ for screen in self.screen_stack[1:]]
@@ -400,7 +252,29 @@ class CrashGuard(App[Any]):
     def _crash_exit(self, report: CrashReport, reason: str) -> None:
         """Textual's own way out (restore the terminal, exit 1), printing only the report."""
         text = f"wpe-tui stopped: {reason}. The report, with the API key shown as ***:\n\n"
+        # An exception with `__rich__` is printed as it renders itself (`App.panic`),
+        # never as Textual's traceback with its local variables.
         super()._handle_exception(FatalError(text + report.text))
+
+    def _fatal_error(self) -> None:
+        """Textual's exit on an error it did not expect: a traceback with `show_locals`.
+        Nothing of Textual's should reach it past `_handle_exception`; if anything does,
+        it prints the redacted report instead."""
+        error = sys.exception()
+        if not isinstance(error, Exception):
+            error = self._exception if isinstance(self._exception, Exception) else None
+        if error is None:
+            error = RuntimeError("Textual stopped the app on an error it did not name")
+        try:
+            report = self._crash_report(error, None)
+        except Exception:
+            report = CrashReport(
+                summary=type(error).__name__,
+                text=redact("".join(traceback.format_exception(error)), self._safe_secrets()),
+                error=error,
+            )
+        self.crash_reports.append(report)
+        self._crash_exit(report, "an error happened that it could not recover from")
 
     async def _shutdown(self) -> None:
         await super()._shutdown()
@@ -408,6 +282,14 @@ class CrashGuard(App[Any]):
         if self.is_headless and self.crash_reports and self._exception is None:
             error = self.crash_reports[0].error
             self._exception = error if isinstance(error, Exception) else None
+
+
+def _backend_secrets(session: Any) -> list[str]:
+    """What the session's wire sends as credentials (both clients keep a `Wire`)."""
+    backend = getattr(session, "backend", None)
+    wire = getattr(backend, "wire", None) or getattr(getattr(backend, "client", None), "wire", None)
+    values = getattr(wire, "secret_values", None)
+    return list(values()) if callable(values) else []
 
 
 def _screen_of(pump: MessagePump | None) -> Screen[Any] | None:
@@ -421,3 +303,9 @@ def _crash_screen_class() -> type[CrashScreen]:
     from wpe_tui.screens.crash import CrashScreen
 
     return CrashScreen
+
+
+def _settings_secrets(settings: object) -> list[str]:
+    """The API key and the Hosting Platform API password of `settings`, where it has them."""
+    values = (getattr(settings, name, None) for name in ("api_key", "api_password"))
+    return [value.get_secret_value() for value in values if isinstance(value, SecretStr)]
