@@ -229,6 +229,9 @@ class CrashGuard(App[Any]):
 
     def _show_crash(self, report: CrashReport) -> None:
         try:
+            drop = getattr(self, "drop_typed_ahead", None)
+            if callable(drop):  # keys typed for the view that failed must not land here
+                drop("an error opened the error report")
             screen_class = _crash_screen_class()
             if self._crash_screen is not None and self._crash_screen in self.screen_stack:
                 self._crash_screen.add(report)

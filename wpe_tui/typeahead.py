@@ -29,6 +29,7 @@ from textual.screen import Screen
 
 HOLD_LIMIT = 3.0  # seconds a held key may wait for its screen
 RECHECK = 0.02  # seconds between looks at a screen that is not ready yet
+FENCE_LIMIT = 1.0  # seconds after which a fence that never came back is given up on
 # Keys that act at once whatever the screen (quit): never held.
 NEVER_HELD = frozenset({"ctrl+q", "ctrl+c"})
 
@@ -128,12 +129,14 @@ class TypeAhead(App[Any]):
 
     def _watch_fence(self, number: int, target: Any) -> None:
         """A key that removed the widget it went to (a screen it closed) takes its fence
-        with it: the app then counts the key as handled."""
+        with it, and an error in what the key set going can lose the callback behind it:
+        the app then counts the key as handled rather than hold every key after it."""
+        sent = time.monotonic()
 
         def check() -> None:
             if self._waiting_for != number:
                 return
-            if not self.is_mounted(target):
+            if not self.is_mounted(target) or time.monotonic() - sent > FENCE_LIMIT:
                 self.call_later(self._key_done)
             else:
                 self.set_timer(RECHECK * 5, check)
@@ -182,6 +185,7 @@ class TypeAhead(App[Any]):
 
     def drop_typed_ahead(self, why: str) -> None:
         """A screen failed: what was typed for it must not land elsewhere."""
+        self._waiting_for = None
         self._drop_held(why)
 
     def screen_changed(self, screen: Screen[Any]) -> None:

@@ -143,6 +143,7 @@ async def test_zip_deployment_body(make_app: AppFactory, fake: Starlette) -> Non
         await pilot.press("space", "tab", "right", "space")  # production; zip
         assert modal.query_one("#git-fields").has_class("hidden")
         await type_into(pilot, "source-zip-url", "https://example.com/site.zip")
+        await type_into(pilot, "confirm-name", "Acme Corp Blog")  # production: typed
         await pilot.press("ctrl+s")
         await settle(pilot)
         [sent] = writes(fake)

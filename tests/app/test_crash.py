@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import stat
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -426,8 +426,7 @@ async def test_password_of_the_hosting_platform_api_is_redacted(
     )
     app = make_app()
     # A Settings of the Hosting Platform API carries `api_password` (a SecretStr).
-    settings = SimpleNamespace(**vars(app.settings), api_password=SecretStr(password))
-    app.settings = settings  # type: ignore[assignment]
+    app.settings = dataclasses.replace(app.settings, api_password=SecretStr(password))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("s")

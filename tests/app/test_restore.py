@@ -127,7 +127,7 @@ async def test_production_needs_the_site_name_typed(make_app: AppFactory, fake: 
         await open_restore(pilot)
         modal = app.screen
         await pilot.press("space")  # production, the first environment
-        assert not modal.query_one("#confirm-row").has_class("hidden")
+        assert modal.query_one("#confirm").display
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Type Acme Corp Blog exactly" in error_text(app, "confirm-name")
