@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePath
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -22,6 +22,7 @@ from wpe_tui.core.activity import Operation
 from wpe_tui.core.backend import Backend
 from wpe_tui.core.session import Session
 from wpe_tui.crash_guard import CrashGuard
+from wpe_tui.state import State
 from wpe_tui.text import clean
 from wpe_tui.typeahead import TypeAhead
 
@@ -87,9 +88,11 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
         *,
         make_backend: MakeBackend | None = None,
         demo: bool = False,
+        state: State | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
+        self.state = state  # the state file: None keeps nothing (tests)
         self.make_backend = make_backend
         self.demo = demo
         self._session: Session | None = None
@@ -109,7 +112,7 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
         return self._session is not None
 
     def _open_session(self, backend: Backend) -> Session:
-        session = Session(self.settings, backend, demo=self.demo)
+        session = Session(self.settings, backend, demo=self.demo, state=self.state)
         session.on_error = self.report_error
         session.activity.on_finished = self.announce
         session.connection.listeners.append(self._connection_event)
@@ -134,8 +137,14 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
             self._handle_exception(error)
 
     def on_mount(self) -> None:
-        if self.settings.ui.theme in self.available_themes:
-            self.theme = self.settings.ui.theme
+        theme = self.settings.ui.theme
+        if self.state is not None:
+            theme = self.state.theme_for(theme)  # picked in the palette, unless edited since
+            if self.state.warning:
+                self.notify(self.state.warning, severity="warning", timeout=10)
+        if theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._theme_picked)
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=10)
         if self._session is None:
@@ -143,6 +152,14 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
         else:
             self._session.start()
             self.show_sites()
+
+    def _theme_picked(self, theme: Any) -> None:
+        """A theme picked in the palette is kept (in the state file, not config.toml)."""
+        name = getattr(theme, "name", None)
+        if self.state is not None and isinstance(name, str):
+            self.state.set_theme(name, config_theme=self.settings.ui.theme)
+            if self._session is not None:
+                self._session.save_soon()
 
     async def on_unmount(self) -> None:
         if self._session is not None:
@@ -204,6 +221,32 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
         self.notify(op.summary(), severity=severity, timeout=6)
         if self.settings.ui.bell:
             self.bell()
+
+    async def action_quit(self) -> None:
+        """Quit; with an operation of this run still in flight, ask first (it goes on at
+        WP Engine, and is kept for the next start, but the user may be waiting on it)."""
+        from wpe_tui.modals.confirm import ConfirmModal
+
+        running = (
+            [op for op in self.session.activity.in_flight() if op.mine]
+            if (self._session is not None)
+            else []
+        )
+        if not running or isinstance(self.screen, ConfirmModal):
+            self.exit()
+            return
+        names = ", ".join(op.title() for op in running[:3]) + (" …" if len(running) > 3 else "")
+        what = "operation is" if len(running) == 1 else "operations are"
+        question = (
+            f"{len(running)} {what} still in flight: {names}. It goes on at WP Engine and "
+            "is shown again at the next start; quitting only stops watching it. Quit?"
+        )
+
+        async def yes() -> bool:
+            return True
+
+        modal: ConfirmModal[bool] = ConfirmModal("Quit?", question, "Quit", yes)
+        self.push_screen(modal, callback=lambda quit_now: self.exit() if quit_now else None)
 
     def action_activity(self) -> None:
         from wpe_tui.screens.activity import ActivityScreen

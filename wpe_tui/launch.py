@@ -142,9 +142,14 @@ def _launch(
         print(f"wpe-tui: {error}", file=sys.stderr)
         return 2
     from wpe_tui.app import WpeApp
+    from wpe_tui.state import load_state
 
     app = WpeApp(
-        settings, backend, make_backend=backend_maker(settings.api, request_log), demo=demo
+        settings,
+        backend,
+        make_backend=backend_maker(settings.api, request_log),
+        demo=demo,
+        state=load_state(),
     )
     try:
         return run_app(app, secrets=settings.secrets)

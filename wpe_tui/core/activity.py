@@ -48,6 +48,7 @@ class Operation:
     # Restores on an API without a status endpoint: only the estimate is known.
     estimated_only: bool = False
     mine: bool = True
+    earlier: bool = False  # started in an earlier run (kept in the state file)
     number: int = field(default_factory=lambda: next(_ids))
 
     @property
@@ -77,6 +78,47 @@ class Operation:
             return f"{self.action.capitalize()} {item}"
         return f"{kind_of(self.kind).title} {item}"
 
+    def to_json(self) -> dict[str, Any]:
+        """What the state file keeps of it, so a quit or a dropped link loses nothing."""
+        return {
+            "action": self.action,
+            "kind": self.kind,
+            "item_id": self.item_id,
+            "site_id": self.site_id,
+            "site_name": self.site_name,
+            "status": self.status,
+            "started_at": self.started_at.isoformat(),
+            "eta": self.eta.isoformat() if self.eta else None,
+            "detail": self.detail,
+            "backup_id": self.backup_id,
+            "followable": self.followable,
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "estimated_only": self.estimated_only,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Operation | None:
+        """An operation of an earlier run, or None if the entry does not read."""
+        try:
+            return cls(
+                action=str(data["action"]),
+                kind=str(data["kind"]),
+                item_id=str(data["item_id"]),
+                site_id=str(data.get("site_id") or ""),
+                site_name=str(data.get("site_name") or ""),
+                status=str(data.get("status") or "unknown"),
+                started_at=datetime.fromisoformat(str(data["started_at"])),
+                eta=_when(data.get("eta")),
+                detail=str(data.get("detail") or ""),
+                backup_id=str(data["backup_id"]) if data.get("backup_id") else None,
+                followable=bool(data.get("followable", True)),
+                finished_at=_when(data.get("finished_at")),
+                estimated_only=bool(data.get("estimated_only", False)),
+                earlier=True,
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
     def summary(self) -> str:
         """One sentence for a notification."""
         where = f" of {clean(self.site_name)}" if self.site_name else ""
@@ -99,6 +141,10 @@ class Sighting:
     eta: datetime | None
 
 
+def _when(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
 class Activity:
     def __init__(
         self,
@@ -115,7 +161,8 @@ class Activity:
         self._ops: dict[str, Operation] = {}
         self._sightings: OrderedDict[Key, Sighting] = OrderedDict()
         self.on_finished: Callable[[Operation], None] | None = None
-        self.on_change: Callable[[], None] | None = None
+        self.on_change: Callable[[], None] | None = None  # the panel, while it is open
+        self.listeners: list[Callable[[], None]] = []  # always told (the state file)
         self._estimates: asyncio.Task[None] | None = None
         store.subscribe(self._changed)
 
@@ -149,6 +196,14 @@ class Activity:
         for op in ops:
             self._ops.setdefault(op.key, op)
         self._refollow()
+        self._tell()
+
+    def mine(self) -> list[Operation]:
+        """What the user started, here or in an earlier run (what the state file keeps)."""
+        return sorted(
+            (op for op in self._ops.values() if op.mine),
+            key=lambda op: op.started_at,
+        )
 
     def entries(self) -> list[Operation]:
         """Newest first."""
@@ -302,5 +357,7 @@ class Activity:
         return [s for key, s in reversed(self._sightings.items()) if key not in mine]
 
     def _tell(self) -> None:
+        for listener in list(self.listeners):
+            listener()
         if self.on_change is not None:
             self.on_change()

@@ -23,10 +23,12 @@ from wpe_tui.core.registry import kind as kind_of
 from wpe_tui.core.scheduler import Pacer, Priority, Scheduler
 from wpe_tui.core.store import Store
 from wpe_tui.core.sweep import Sweeps
+from wpe_tui.state import ProfilePrefs, State, save_state
 
 T = TypeVar("T")
 
 RECONNECT_CAP = 30.0
+SAVE_DELAY = 0.5  # seconds: a burst of changes is one write of the state file
 
 
 def wall_clock() -> datetime:
@@ -64,9 +66,15 @@ class Session:
         demo: bool = False,
         clock: Clock | None = None,
         wall: Callable[[], datetime] = wall_clock,
+        state: State | None = None,
     ) -> None:
         self.settings = settings
         self.demo = demo
+        # What the app writes by itself (preferences, the operation history); None: a
+        # run that keeps nothing (tests, the demo).
+        self.state = state
+        self.state_warning: str | None = None
+        self._save: asyncio.Task[None] | None = None
         self.clock: Clock = clock or SystemClock()
         self.wall = wall
         self.backend = backend
@@ -82,6 +90,7 @@ class Session:
         self.activity = Activity(
             self.store, wall=wall, follow=self._follow_operations, sleep=self.clock.sleep
         )
+        self.activity.listeners.append(self._remember_operations)
         self.connection = Connection(self.clock, lambda: self.scheduler.paused_for)
         self.scheduler.listener = lambda: self.connection.tell("rate limit")
         self.sweeps = Sweeps()
@@ -204,12 +213,63 @@ class Session:
                 await self.read(lambda: self.backend.list_sites(per_page=1), background=True)
             delay = min(delay * 2, RECONNECT_CAP)
 
+    # -- what is kept between runs ---------------------------------------------------
+
+    @property
+    def profile(self) -> str:
+        return "demo" if self.demo else self.settings.profile_name
+
+    def prefs(self) -> ProfilePrefs:
+        return self.state.prefs(self.profile) if self.state is not None else ProfilePrefs()
+
+    def set_prefs(self, **changes: str | None) -> None:
+        if self.state is not None:
+            self.state.set_prefs(self.profile, **changes)
+            self.save_soon()
+
+    def _earlier_operations(self) -> None:
+        if self.state is None:
+            return
+        ops = [Operation.from_json(data) for data in self.state.operations(self.profile)]
+        self.activity.restore([op for op in ops if op is not None])
+
+    def _remember_operations(self) -> None:
+        if self.state is None:
+            return
+        try:
+            self.state.set_operations(self.profile, [op.to_json() for op in self.activity.mine()])
+        except (TypeError, ValueError):
+            return  # something JSON cannot hold: the history stays as it was
+        self.save_soon()
+
+    def save_soon(self) -> None:
+        """Write the state file a moment from now (many changes, one write)."""
+        if self.state is None or (self._save is not None and not self._save.done()):
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._save = loop.create_task(self._save_later())
+
+    async def _save_later(self) -> None:
+        await self.clock.sleep(SAVE_DELAY)
+        self.save_now()
+
+    def save_now(self) -> None:
+        if self.state is not None:
+            self.state_warning = save_state(self.state) or self.state_warning
+
     # -- running ------------------------------------------------------------------
 
     def start(self) -> None:
+        self._earlier_operations()
         self.follower.start()
 
     async def aclose(self) -> None:
+        if self._save is not None:
+            self._save.cancel()
+        self.save_now()  # what changed since the last write: nothing lost at quit
         if self._reconnect is not None:
             self._reconnect.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -49,7 +49,6 @@ def record(
 ) -> Operation:
     """Put what the API just accepted in the activity; it is followed from there."""
     status = getattr(item, "status", None) or default_status
-    created = getattr(item, "created_at", None)
     return session.activity.started(
         Operation(
             action=action,
@@ -58,7 +57,8 @@ def record(
             site_id=site_id,
             site_name=site_name,
             status=status.lower(),
-            started_at=(created or session.activity.now()).astimezone(),
+            # When the user sent it, by this machine's clock (the server's may differ).
+            started_at=session.activity.now(),
             eta=getattr(item, "estimated_completion_time", None),
             detail=detail,
             backup_id=backup_id,

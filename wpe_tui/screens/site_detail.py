@@ -60,7 +60,7 @@ class SiteDetailScreen(WpeScreen):
         self.child_kinds: list[tuple[ResourceKind, KindUI]] = [
             (kind(name), ui(name)) for name in CHILD_KINDS if kind(name).available(capabilities)
         ]
-        self._active = "overview"
+        self._active = self._first_tab()
         # On an API with no pace to keep, the site and the first page of each list are
         # asked for now, while the screen is built (tens of ms), so their answers arrive
         # one latency after enter. A paced API loads each tab on its first visit.
@@ -96,7 +96,7 @@ class SiteDetailScreen(WpeScreen):
         yield Static(id="title-bar")
         yield OfflineBanner(self.session.connection)
         yield Static(id="site-header")
-        with TabbedContent(id="tabs", initial="overview"):
+        with TabbedContent(id="tabs", initial=self._first_tab()):
             with TabPane("1 Overview", id="overview"), VerticalScroll(id="overview-body"):
                 yield Overview(id="overview-facts")
             for child, child_ui in self.child_kinds:
@@ -112,6 +112,12 @@ class SiteDetailScreen(WpeScreen):
                         id=f"{child.name}-table",
                     )
         yield Footer()
+
+    def _first_tab(self) -> str:
+        """The tab the profile was last on (the state file), if this API has it."""
+        tab = self.session.prefs().tab
+        panes = {ui_kind.tab.pane for _, ui_kind in self.child_kinds if ui_kind.tab}
+        return tab if tab in panes else "overview"
 
     def table(self, kind_name: str) -> PagedTable | None:
         found = self.query(f"#{kind_name}-table")
@@ -294,6 +300,7 @@ class SiteDetailScreen(WpeScreen):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane.id or "overview"
         self._active = pane
+        self.session.set_prefs(tab=pane)
         for child, child_ui in self.child_kinds:
             if child_ui.tab is not None and child_ui.tab.pane == pane:
                 table = self.table(child.name)

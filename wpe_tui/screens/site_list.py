@@ -67,10 +67,14 @@ class SiteListScreen(WpeScreen):
         caps = session.capabilities
         self.server_sort = caps.server_sort
         self.server_status = caps.server_status_filter
-        # Where the server cannot sort, the list starts in the API's own order.
+        # Where the server cannot sort, the list starts in the API's own order; the
+        # profile's last choices (the state file) come back.
+        prefs = session.prefs()
         self.sort: str | None = "name" if self.server_sort else None
-        self.order = "asc"
-        self.status: str | None = None
+        if prefs.sort in self.kind.sort_fields:
+            self.sort = prefs.sort
+        self.order = prefs.order if prefs.order in ("asc", "desc") else "asc"
+        self.status: str | None = prefs.status if prefs.status in caps.site_statuses else None
         self.account: Account | None = None
         self.accounts: list[Account] = []
         self.needle: str | None = None
@@ -269,6 +273,7 @@ class SiteListScreen(WpeScreen):
     # -- sort, order and status: the server's, or done here ------------------------
 
     def _requery(self, near: int | None = None) -> None:
+        self.session.set_prefs(sort=self.sort, order=self.order, status=self.status)
         if self.local:
             self._show_local()
             self._update_title()

@@ -1,0 +1,108 @@
+"""What the app keeps by itself between runs, in the state file (never config.toml):
+the theme picked, the profile's sort, filter and tab, and the operations started."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+from starlette.applications import Starlette
+
+from tests.app.conftest import BASE_URL, settle, until
+from wpe_tui.api import WpeClient
+from wpe_tui.app import WpeApp
+from wpe_tui.config import Settings, UiPrefs
+from wpe_tui.modals.confirm import ConfirmModal
+from wpe_tui.screens.activity import ActivityScreen
+from wpe_tui.screens.site_detail import SiteDetailScreen
+from wpe_tui.state import load_state
+
+
+def app_with_state(fake: Starlette, tmp_path: Path) -> WpeApp:
+    client = WpeClient("k", BASE_URL, transport=httpx.ASGITransport(app=fake))
+    settings = Settings(
+        profile_name="work",
+        api_key=SecretStr("k"),
+        base_url=BASE_URL,
+        read_only=False,
+        ui=UiPrefs(refresh_interval=0.5),
+        config_path=tmp_path / "config.toml",
+    )
+    return WpeApp(settings, client, state=load_state(tmp_path / "state" / "state.json"))
+
+
+def state_of(tmp_path: Path) -> Any:
+    return json.loads((tmp_path / "state" / "state.json").read_text())
+
+
+async def test_the_theme_sort_filter_and_tab_come_back(fake: Starlette, tmp_path: Path) -> None:
+    app = app_with_state(fake, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.theme = "nord"  # as the palette's theme picker does
+        await pilot.press("s", "o", "f")  # created at, descending, active only
+        await settle(pilot)
+        await pilot.press("enter", "2")
+        await settle(pilot)
+    path = tmp_path / "state" / "state.json"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert not (tmp_path / "config.toml").exists(), "config.toml is the user's"
+    again = app_with_state(fake, tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert again.theme == "nord"
+        screen = again.screen
+        assert (screen.sort, screen.order, screen.status) == ("created_at", "desc", "active")  # type: ignore[attr-defined]
+        query = fake.state.requests[-1].query
+        assert (query["sort"], query["order"], query["status"]) == ("created_at", "desc", "active")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(again.screen, SiteDetailScreen)
+        assert again.screen.query_one("#tabs").active == "backups"  # type: ignore[attr-defined]
+
+
+async def test_an_operation_started_is_shown_at_the_next_start(
+    fake: Starlette, tmp_path: Path
+) -> None:
+    app = app_with_state(fake, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "b", *"before the SSH link dropped", "ctrl+s")
+        await settle(pilot)
+        [op] = app.session.activity.mine()
+    kept = state_of(tmp_path)["profiles"]["work"]["operations"]
+    assert [entry["item_id"] for entry in kept] == [op.item_id]
+    again = app_with_state(fake, tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        [earlier] = again.session.activity.mine()
+        assert earlier.item_id == op.item_id and earlier.earlier
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(again.screen, ActivityScreen)
+        assert f"op:{earlier.key}" in again.screen.table.rows
+
+
+async def test_quitting_with_an_operation_in_flight_asks_first(
+    fake: Starlette, tmp_path: Path
+) -> None:
+    app = app_with_state(fake, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "b", "ctrl+s")
+        await settle(pilot)
+        assert app.session.activity.in_flight()
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal) and app.is_running
+        await pilot.press("enter")  # focus is on Cancel
+        await settle(pilot)
+        assert app.is_running and not isinstance(app.screen, ConfirmModal)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("tab", "enter")  # Quit
+        await until(pilot, lambda: not app.is_running)
