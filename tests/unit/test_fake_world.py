@@ -241,7 +241,7 @@ async def test_bad_records_are_per_item_and_the_rest_of_the_page_parses(
     assert set(damage.values()) == {None, "bad date", "number", "object"}
     for site in sites:
         how = damage[site["id"]]
-        if how in (None, "number"):  # pydantic reads 12 as a 1970 timestamp
+        if how is None:  # 12 is refused too: never read as a 1970 timestamp
             Site.model_validate(site)
         else:
             with pytest.raises(ValidationError):
@@ -266,7 +266,7 @@ async def test_bad_backups_and_deployments_in_their_lists(
             for item in await _every(http, f"/sites/site_{10001 + index}/{kind}"):
                 how = _kind_of_damage(item, text_field)
                 seen[f"{kind}: {how}"] += 1
-                if how in ("bad date", "object"):
+                if how is not None:
                     with pytest.raises(ValidationError):
                         model.model_validate(item)
                 else:

@@ -432,12 +432,16 @@ def test_lists_and_items_missing_or_null_fields_still_read() -> None:
         {"count": None, "results": [{"id": "s", "account": None, "installs": None, "tags": None}]}
     )
     limits = wire.AccountLimits.model_validate({"storage": "150", "bandwidth": "lots"})
-    install = wire.Installation.model_validate(
-        {"id": "i", "created_at": "not a date", "site": None}
+    installs = wire.Page[wire.Installation].model_validate(
+        {"results": [{"id": "i", "name": "legacy", "created_at": "not a date", "site": None}]}
     )
 
     assert page.results[0].installs == [] and page.results[0].account.id is None
     assert limits.storage == 150 and limits.bandwidth is None and limits.visitors is None
+    # A timestamp that is not one marks the install unreadable; what else it said stays.
+    (install,) = installs.results
+    assert install.unreadable == "created_at: not a date (not a date)"
+    assert install.status == "unreadable" and install.name == "legacy"
     assert install.created_at is None and install.site_id is None
 
 

@@ -16,6 +16,7 @@ from wpe_tui.api.errors import (
     ValidationError,
 )
 from wpe_tui.api.models import (
+    UNREADABLE,
     Account,
     Backup,
     BackupContents,
@@ -39,6 +40,7 @@ from wpe_tui.api.models import (
 __all__ = [
     "DEFAULT_BASE_URL",
     "MAX_PER_PAGE",
+    "UNREADABLE",
     "Account",
     "ApiError",
     "AuthError",

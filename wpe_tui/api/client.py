@@ -26,6 +26,7 @@ from wpe_tui.api.errors import (
     ValidationError,
 )
 from wpe_tui.api.models import (
+    UNREADABLE,
     Account,
     Backup,
     BackupContents,
@@ -181,7 +182,8 @@ class WpeClient:
         status: str | None = None,
     ) -> Page[Site]:
         params = self._list_params(page, per_page, sort, order, status)
-        return self._parse(Page[Site], await self._get("sites", params))
+        payload = await self._get("sites", params)
+        return self.wire.parse(Page[Site], payload, placeholder=f"{UNREADABLE}-{page}")
 
     async def get_site(self, site_id: str) -> Site:
         return self._parse(Site, await self._get(f"sites/{_segment(site_id)}"))
@@ -239,7 +241,8 @@ class WpeClient:
     ) -> Page[Backup]:
         params = self._list_params(page, per_page, sort, order, status)
         path = f"sites/{_segment(site_id)}/backups"
-        return self._parse(Page[Backup], await self._get(path, params))
+        placeholder = f"{UNREADABLE}-{site_id}-{page}"
+        return self.wire.parse(Page[Backup], await self._get(path, params), placeholder=placeholder)
 
     async def get_backup(self, site_id: str, backup_id: str) -> Backup:
         path = f"sites/{_segment(site_id)}/backups/{_segment(backup_id)}"
@@ -325,7 +328,9 @@ class WpeClient:
     ) -> Page[Deployment]:
         params = self._list_params(page, per_page, sort, order, status)
         path = f"sites/{_segment(site_id)}/deployments"
-        return self._parse(Page[Deployment], await self._get(path, params))
+        placeholder = f"{UNREADABLE}-{site_id}-{page}"
+        payload = await self._get(path, params)
+        return self.wire.parse(Page[Deployment], payload, placeholder=placeholder)
 
     async def get_deployment(self, site_id: str, deployment_id: str) -> Deployment:
         path = f"sites/{_segment(site_id)}/deployments/{_segment(deployment_id)}"

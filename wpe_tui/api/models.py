@@ -3,23 +3,48 @@
 Field names are the spec's JSON keys. The models are tolerant of drift in a
 real API: unknown fields are ignored, optional fields may be missing or null,
 status strings the spec does not name are kept as they are, and naive
-timestamps are taken as UTC. Anything that still does not fit becomes a
-`DecodeError` in the client, never a crash further up.
+timestamps are taken as UTC. A number where a timestamp belongs is refused, never
+read as seconds since 1970.
+
+A list page is read item by item (`Page`, `read_items`): an item that does not fit
+its model becomes an instance of that model marked unreadable (`unreadable` holds
+one sentence saying why, `status` is "unreadable", and whatever else could be read
+is kept), and the rest of the page shows. Anything else that does not fit (a page's
+envelope, a single item's answer) becomes a `DecodeError` in the client, never a
+crash further up.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from wpe_tui.text import clean
+
+# The status of an item that could not be read (see `read_item`): final, since
+# asking again would only read the same thing.
+UNREADABLE = "unreadable"
 
 # Statuses known to be final: an item in any other status (including ones this
 # client has never heard of) is treated as in flight and refreshed live.
 FINAL_STATUSES = frozenset(
     {
+        UNREADABLE,
         "active",
         "inactive",
         "completed",
@@ -56,6 +81,22 @@ def _none_to_empty_str(value: Any) -> Any:
 
 Text = Annotated[str, BeforeValidator(_none_to_empty_str)]
 
+_BARE_NUMBER = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
+
+
+def _date_text(value: Any) -> Any:
+    """A timestamp is text (ISO 8601): a number, or text that is only a number, would be
+    read by pydantic as seconds since 1970, a date that is wrong rather than refused."""
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and not _BARE_NUMBER.fullmatch(value):
+        return value
+    raise PydanticCustomError("not_a_date", "not a date")
+
+
+# Every timestamp of the app's models (and of the Hosting Platform API's rows).
+When = Annotated[datetime | None, BeforeValidator(_date_text)]
+
 
 class WpeModel(BaseModel):
     model_config = ConfigDict(
@@ -87,12 +128,140 @@ class Pagination(WpeModel):
 
 
 T = TypeVar("T", bound=BaseModel)
+M = TypeVar("M", bound=BaseModel)
+
+# What a list call tells its page (`model_validate(..., context=...)`): the start of the
+# IDs given to unreadable items without one, and where on the list the page begins.
+PLACEHOLDER = "unreadable_placeholder"
+START = "unreadable_start"
+MAX_REASON = 120
+_PROBLEMS = (
+    ("missing", "missing"),
+    ("not_a_date", "not a date"),
+    ("datetime", "not a date"),
+    ("date", "not a date"),
+    ("string", "not text"),
+    ("int", "not a number"),
+    ("float", "not a number"),
+    ("decimal", "not a number"),
+    ("bool", "not true or false"),
+    ("model", "not an object"),
+    ("dict", "not an object"),
+    ("list", "not a list"),
+    ("tuple", "not a list"),
+)
 
 
-class Page(BaseModel, Generic[T]):
+def _problem(error: ErrorDetails) -> str:
+    """One error of pydantic's as a few words: "created_at: not a date (12)"."""
+    kind = error["type"]
+    words = next(
+        (text for prefix, text in _PROBLEMS if kind == prefix or kind.startswith(prefix + "_")),
+        error["msg"][:1].lower() + error["msg"][1:],
+    )
+    where = ".".join(str(part) for part in error["loc"])
+    if kind != "missing":
+        value = error.get("input")
+        shown = value if isinstance(value, str) else json.dumps(value, default=str)
+        shown = clean(shown)
+        words += f" ({shown[:39] + '…' if len(shown) > 40 else shown})"
+    return f"{where}: {words}" if where else words
+
+
+def unreadable_reason(error: PydanticValidationError) -> str:
+    """Why an item could not be read, in one short line with no control characters."""
+    errors = error.errors()
+    reason = _problem(errors[0])
+    if len(errors) > 1:
+        reason += f", and {len(errors) - 1} more"
+    reason = clean(reason)
+    return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
+
+
+def _item_id(raw: Any) -> str | None:
+    value = raw.get("id") if isinstance(raw, Mapping) else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str) and value.strip():
+        return value
+    return None
+
+
+def read_item(model: type[M], raw: Any, placeholder: str) -> M:
+    """`raw` as a `model`; or, when it does not fit, a `model` marked unreadable.
+
+    The marked one has `unreadable` (why, one short sentence), status "unreadable" (a
+    final status: nothing follows it), its own ID when that is text or a number (else
+    `placeholder`), and every other field that could be read. A model without an
+    `unreadable` field is read as it is (a failure raises pydantic's ValidationError).
+    """
+    if "unreadable" not in model.model_fields or isinstance(raw, BaseModel):
+        return model.model_validate(raw)  # an item built in Python is no answer to doubt
+    if isinstance(raw, Mapping) and "unreadable" in raw:
+        raw = {k: v for k, v in raw.items() if k != "unreadable"}  # ours to say, not theirs
+    try:
+        return model.model_validate(raw)
+    except PydanticValidationError as error:
+        return _marked(model, raw, error, placeholder)
+
+
+def _marked(model: type[M], raw: Any, error: PydanticValidationError, placeholder: str) -> M:
+    failed = {e["loc"][0] for e in error.errors() if e["loc"]}
+    fields = raw if isinstance(raw, Mapping) else {}
+    kept = {k: v for k, v in fields.items() if k not in failed}
+    kept["id"] = _item_id(raw) or placeholder
+    try:
+        item = model.model_validate(kept)
+    except PydanticValidationError:  # fields that fail only together: keep the ID alone
+        item = model.model_validate({"id": kept["id"]})
+    update: dict[str, Any] = {"unreadable": unreadable_reason(error)}
+    if "status" in model.model_fields:
+        update["status"] = UNREADABLE
+    return item.model_copy(update=update)
+
+
+def read_items(model: type[M], raw: Sequence[Any], prefix: str, start: int = 0) -> list[M]:
+    """Each of `raw` as a `model` (see `read_item`); the n-th one (from 1, after `start`)
+    that has no ID of its own is called ``<prefix>-<start + n>``."""
+    return [read_item(model, item, f"{prefix}-{start + n}") for n, item in enumerate(raw, 1)]
+
+
+class ItemByItem(BaseModel):
+    """A list page whose `results` are read one by one (see `read_item`). Subclasses are
+    generic in the item's model; a bad envelope still fails the whole page."""
+
+    @classmethod
+    def _default_placeholder(cls, data: Mapping[str, Any]) -> str:
+        return UNREADABLE
+
+    @model_validator(mode="before")
+    @classmethod
+    def _item_by_item(cls, data: Any, info: ValidationInfo) -> Any:
+        args = cls.__pydantic_generic_metadata__["args"]
+        if not args or not isinstance(data, Mapping) or not isinstance(data.get("results"), list):
+            return data
+        context = info.context if isinstance(info.context, Mapping) else {}
+        prefix = context.get(PLACEHOLDER) or cls._default_placeholder(data)
+        start = context.get(START, 0)
+        return {**data, "results": read_items(args[0], data["results"], prefix, start)}
+
+
+def _current_page(data: Mapping[str, Any]) -> int | None:
+    pagination = data.get("pagination")
+    page = pagination.get("current_page") if isinstance(pagination, Mapping) else None
+    return page if isinstance(page, int) and not isinstance(page, bool) else None
+
+
+class Page(ItemByItem, Generic[T]):
     """One page of a list endpoint: `.results` and `.pagination` as in the spec."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @classmethod
+    def _default_placeholder(cls, data: Mapping[str, Any]) -> str:
+        return f"{UNREADABLE}-{_current_page(data) or 1}"
 
     results: Annotated[list[T], BeforeValidator(_none_to_empty_list)] = Field(default_factory=list)
     pagination: Annotated[Pagination, BeforeValidator(_none_to_empty_dict)] = Field(
@@ -127,7 +296,7 @@ class DiskUsage(WpeModel):
     # What `total` is: None for the site's own quota (Customer API); "account plan" when
     # it is the account's plan limit, shared by every site (Hosting Platform API).
     scope: str | None = None
-    measured_at: datetime | None = None
+    measured_at: When = None
 
     @property
     def percent(self) -> float | None:
@@ -147,10 +316,11 @@ class Bandwidth(WpeModel):
 
 class Site(WpeModel):
     id: str
+    unreadable: str | None = None  # why this list item could not be read (see read_item)
     name: Text = ""
     environment: str | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    created_at: When = None
+    updated_at: When = None
     url: str | None = None
     status: str | None = None
     php_version: str | None = None
@@ -160,7 +330,7 @@ class Site(WpeModel):
     environments: Annotated[list[Environment], BeforeValidator(_none_to_empty_list)] = Field(
         default_factory=list
     )
-    estimated_completion_time: datetime | None = None
+    estimated_completion_time: When = None
     # The Hosting Platform API: the account the site belongs to, and the domains and cnames
     # of its installs (what `/` matches besides the name).
     account_id: str | None = None
@@ -175,7 +345,7 @@ class Deletion(WpeModel):
 
     id: str
     status: str | None = None
-    estimated_completion_time: datetime | None = None
+    estimated_completion_time: When = None
 
 
 def _none_to_true(value: Any) -> Any:
@@ -218,16 +388,17 @@ def parse_size(text: str | None) -> int | None:
 
 class Backup(WpeModel):
     id: str
+    unreadable: str | None = None  # why this list item could not be read (see read_item)
     site_id: str | None = None
     description: Text = ""
     type: str | None = None
     status: str | None = None
-    created_at: datetime | None = None
-    completed_at: datetime | None = None
+    created_at: When = None
+    completed_at: When = None
     size: str | None = None
     download_url: str | None = None
     contents: BackupContents | None = None
-    estimated_completion_time: datetime | None = None
+    estimated_completion_time: When = None
     # The Hosting Platform API keeps backups per install (environment).
     environment: str | None = None
     install_id: str | None = None
@@ -243,8 +414,8 @@ class Restore(WpeModel):
     site_id: str | None = None
     environment: str | None = None
     status: str | None = None
-    created_at: datetime | None = None
-    estimated_completion_time: datetime | None = None
+    created_at: When = None
+    estimated_completion_time: When = None
     contents: BackupContents | None = None
 
 
@@ -252,6 +423,7 @@ class Account(WpeModel):
     """An account the credentials can see (Hosting Platform API)."""
 
     id: str
+    unreadable: str | None = None  # why this list item could not be read (see read_item)
     name: Text = ""
     nickname: str | None = None
 
@@ -260,6 +432,7 @@ class Install(WpeModel):
     """One WordPress install: an environment of a site (Hosting Platform API)."""
 
     id: str
+    unreadable: str | None = None  # why this list item could not be read (see read_item)
     name: Text = ""
     environment: str | None = None  # production, staging, development; None on legacy ones
     site_id: str | None = None
@@ -271,13 +444,14 @@ class Install(WpeModel):
     cname: str | None = None
     primary_domain: str | None = None
     is_multisite: bool | None = None
-    created_at: datetime | None = None
+    created_at: When = None
 
 
 class Domain(WpeModel):
     """A domain of an install (Hosting Platform API)."""
 
     id: str
+    unreadable: str | None = None  # why this list item could not be read (see read_item)
     name: Text = ""
     install_id: str | None = None
     environment: str | None = None
@@ -371,15 +545,16 @@ class DeploymentChanges(WpeModel):
 
 class Deployment(WpeModel):
     id: str
+    unreadable: str | None = None  # why this list item could not be read (see read_item)
     site_id: str | None = None
     environment: str | None = None
     source: DeploymentSource | None = None
     status: str | None = None
-    created_at: datetime | None = None
-    completed_at: datetime | None = None
+    created_at: When = None
+    completed_at: When = None
     logs: str | None = None
     changes: DeploymentChanges | None = None
-    estimated_completion_time: datetime | None = None
+    estimated_completion_time: When = None
 
     @property
     def duration(self) -> timedelta | None:

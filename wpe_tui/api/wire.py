@@ -33,6 +33,7 @@ from wpe_tui.api.errors import (
     ServerError,
     ValidationError,
 )
+from wpe_tui.api.models import PLACEHOLDER, START
 from wpe_tui.api.request_log import RequestLog
 
 M = TypeVar("M", bound=BaseModel)
@@ -123,9 +124,15 @@ class Wire:
             self._tell("offline")
             raise
 
-    def parse(self, model: type[M], payload: Any) -> M:
+    def parse(self, model: type[M], payload: Any, *, placeholder: str = "", start: int = 0) -> M:
+        """`payload` as a `model`, or a `DecodeError`. A list page is read item by item
+        (see `wpe_tui.api.models.read_item`): its unreadable items without an ID of
+        their own are called ``<placeholder>-<start + n>``."""
+        if isinstance(payload, dict) and "unreadable" in payload:
+            payload = {k: v for k, v in payload.items() if k != "unreadable"}  # ours to say
+        context = {PLACEHOLDER: placeholder, START: start} if placeholder else None
         try:
-            return model.model_validate(payload)
+            return model.model_validate(payload, context=context)
         except PydanticValidationError as error:
             detail = error.errors()[0]
             where = ".".join(str(part) for part in detail["loc"]) or "body"

@@ -26,6 +26,7 @@ from wpe_tui.api.errors import (
     DecodeError,
     ValidationError,
 )
+from wpe_tui.api.models import UNREADABLE
 from wpe_tui.api.platform import models as wire
 from wpe_tui.api.platform.errors import error_for
 from wpe_tui.api.request_log import RequestLog
@@ -44,6 +45,12 @@ Params = Mapping[str, str | int]
 def _segment(value: str) -> str:
     # IDs come from the server or the user; quoting keeps one from changing the path.
     return quote(value, safe="")
+
+
+def placeholder(scope: str | None) -> str:
+    """The ID of an unreadable list item that has none: ``unreadable-<n>`` (its place on
+    the list, from 1), or ``unreadable-<install ID>-<n>`` on a list of one install's."""
+    return f"{UNREADABLE}-{scope}" if scope else UNREADABLE
 
 
 def _default_port(scheme: str) -> int:
@@ -182,7 +189,7 @@ class PlatformClient:
         self, install_id: str, *, limit: int = MAX_LIMIT, offset: int = 0
     ) -> wire.Page[wire.Domain]:
         path = f"installs/{_segment(install_id)}/domains"
-        return await self._page(wire.Page[wire.Domain], path, limit, offset)
+        return await self._page(wire.Page[wire.Domain], path, limit, offset, scope=install_id)
 
     async def get_domain(self, install_id: str, domain_id: str) -> wire.Domain:
         path = f"installs/{_segment(install_id)}/domains/{_segment(domain_id)}"
@@ -192,7 +199,7 @@ class PlatformClient:
         self, install_id: str, *, limit: int = MAX_LIMIT, offset: int = 0
     ) -> wire.Page[wire.Backup]:
         path = f"installs/{_segment(install_id)}/backups"
-        return await self._page(wire.Page[wire.Backup], path, limit, offset)
+        return await self._page(wire.Page[wire.Backup], path, limit, offset, scope=install_id)
 
     async def get_backup(self, install_id: str, backup_id: str) -> wire.Backup:
         path = f"installs/{_segment(install_id)}/backups/{_segment(backup_id)}"
@@ -264,11 +271,11 @@ class PlatformClient:
     ) -> tuple[list[wire.Backup], int]:
         """The install's backups (the first ``at_most`` of them) and how many it has."""
         path = f"installs/{_segment(install_id)}/backups"
-        return await self.collect(wire.Page[wire.Backup], path, at_most=at_most)
+        return await self.collect(wire.Page[wire.Backup], path, at_most=at_most, scope=install_id)
 
     async def all_domains(self, install_id: str) -> list[wire.Domain]:
         path = f"installs/{_segment(install_id)}/domains"
-        items, _ = await self.collect(wire.Page[wire.Domain], path)
+        items, _ = await self.collect(wire.Page[wire.Domain], path, scope=install_id)
         return items
 
     # -- every page of a list --------------------------------------------------------
@@ -280,19 +287,22 @@ class PlatformClient:
         *,
         extra: Mapping[str, str] | None = None,
         at_most: int | None = None,
+        scope: str | None = None,
     ) -> tuple[list[T], int]:
         """The items of a list, page after page (100 at a time), and its ``count``.
 
         Stops after ``at_most`` items. ``next`` is followed only when it points at this
         client's base URL and the same path; otherwise the next page is rebuilt from
-        the offset, so the credentials never go to another host.
+        the offset, so the credentials never go to another host. Items that cannot be
+        read are marked so (see `placeholder` for those without an ID of their own).
         """
         extra = dict(extra or {})
         items: list[T] = []
         request: tuple[str, Params] = (path, {**extra, "limit": MAX_LIMIT, "offset": 0})
         total: int | None = None
         for _ in range(10_000):  # a server whose pages never end must not loop us forever
-            page = self._parse(model, await self._get(*request))
+            payload = await self._get(*request)
+            page = self.wire.parse(model, payload, placeholder=placeholder(scope), start=len(items))
             total = page.count if page.count is not None else total
             items.extend(page.results)
             done = not page.results or page.next is None
@@ -328,6 +338,8 @@ class PlatformClient:
         limit: int,
         offset: int,
         extra: Mapping[str, str] | None = None,
+        *,
+        scope: str | None = None,
     ) -> M:
         if not 0 <= limit <= MAX_LIMIT:
             raise ValidationError(
@@ -339,7 +351,8 @@ class PlatformClient:
                 f"offset must be 0 or more, not {offset}", fields={"offset": ["must be 0 or more"]}
             )
         params: dict[str, str | int] = {**(extra or {}), "limit": limit, "offset": offset}
-        return self._parse(model, await self._get(path, params))
+        payload = await self._get(path, params)
+        return self.wire.parse(model, payload, placeholder=placeholder(scope), start=offset)
 
     def _parse(self, model: type[M], payload: Any) -> M:
         return self.wire.parse(model, payload)

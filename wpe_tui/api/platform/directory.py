@@ -11,6 +11,9 @@ A page of the list therefore costs at most 2 requests, wherever it is:
 more pages than the user asks list pages for shows its site-less installs only once
 the scan got to them (older installs come first on the real API as on the fake, so
 legacy ones tend to be found by the first call).
+
+An item of either list that could not be read shows as a row marked unreadable and
+teaches nothing: what its answer says of its installs is not believed.
 """
 
 from __future__ import annotations
@@ -94,7 +97,8 @@ class SiteDirectory:
         if listed is not None:
             self._site_count = listed.count if listed.count is not None else len(listed.results)
             for item in listed.results:
-                self.learn_site(item)
+                if item.unreadable is None:
+                    self.learn_site(item)
                 rows.append(self.site_row(item, account_names))
         count = self._site_count or 0
         if offset + per_page > count:
@@ -121,6 +125,7 @@ class SiteDirectory:
             account_id=item.account.id,
             account_names=account_names,
             created_at=item.created_at,
+            unreadable=item.unreadable,
         )
 
     def orphan_row(self, facts: mapping.InstallFacts, account_names: Mapping[str, str]) -> app.Site:
@@ -130,7 +135,14 @@ class SiteDirectory:
             installs=[facts],
             account_id=facts.account_id,
             account_names=account_names,
+            unreadable=facts.unreadable,
         )
+
+    def _unreadable_orphan(self, install: wire.Installation) -> bool:
+        """Whether an install that could not be read is to be listed as one of no site:
+        it names none (or its ``site`` is what could not be read) and no site listed it."""
+        known = self.installs.get(install.id)
+        return install.site_id is None and (known is None or known.site_id is None)
 
     async def _scan_step(self) -> None:
         """Read the next page of ``GET /installs``, noting the installs of no site. Best
@@ -146,6 +158,8 @@ class SiteDirectory:
                     raise
                 return
             for install in listed.results:
+                if install.unreadable is not None and not self._unreadable_orphan(install):
+                    continue  # a site's install: its site lists it
                 self.learn_install(install)
                 if install.site_id is None and install.id not in scan.orphans:
                     scan.orphans.append(install.id)

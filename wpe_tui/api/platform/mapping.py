@@ -3,7 +3,8 @@
 A platform site is a container of installs; its installs are the environments the
 app shows. Disk usage and bandwidth come from the installs' daily usage against the
 account's plan limits (1 GB = 10^9 bytes). An install that belongs to no site shows
-as a site of its own, whose ID is ``install:<install id>``.
+as a site of its own, whose ID is ``install:<install id>``. An item the API sent that
+could not be read keeps its `unreadable` reason and shows status "unreadable".
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class InstallFacts:
     site_id: str | None = None
     account_id: str | None = None
     wp_version: str | None = None  # only GET /installs/{id} says
+    unreadable: str | None = None  # why the install's answer could not be read
 
     @property
     def label(self) -> str:
@@ -79,6 +81,7 @@ class InstallFacts:
             site_id=install.site_id,
             account_id=install.account.id,
             wp_version=install.wp_version,
+            unreadable=install.unreadable,
         )
 
     def merged(self, newer: InstallFacts) -> InstallFacts:
@@ -94,6 +97,7 @@ class InstallFacts:
             site_id=newer.site_id or self.site_id,
             account_id=newer.account_id or self.account_id,
             wp_version=newer.wp_version or self.wp_version,
+            unreadable=newer.unreadable,
         )
 
 
@@ -126,6 +130,7 @@ def site(
     created_at: datetime | None = None,
     disk_usage: app.DiskUsage | None = None,
     bandwidth: app.Bandwidth | None = None,
+    unreadable: str | None = None,
 ) -> app.Site:
     ordered_installs = ordered(installs)
     environments = [environment(i) for i in ordered_installs]
@@ -137,13 +142,15 @@ def site(
         for host in (install.primary_domain, install.cname):
             if host and host not in domains:
                 domains.append(host)
+    status = "pending" if pending else "active"
     return app.Site(
         id=site_id,
+        unreadable=unreadable,
         name=name,
         environment=main.environment if main else None,
         created_at=created_at,
         url=environments[0].url if environments else None,
-        status="pending" if pending else "active",
+        status=app.UNREADABLE if unreadable else status,
         php_version=main.php_version if main else None,
         wordpress_version=main.wp_version if main else None,
         disk_usage=disk_usage,
@@ -245,6 +252,7 @@ def bandwidth(
 def backup(item: wire.Backup, facts: InstallFacts, site_id: str) -> app.Backup:
     return app.Backup(
         id=item.id,
+        unreadable=item.unreadable,
         site_id=site_id,
         description=item.description or "",
         status=item.status,  # as sent: requested, initiated, in_progress, completed, aborted
@@ -258,6 +266,7 @@ def backup(item: wire.Backup, facts: InstallFacts, site_id: str) -> app.Backup:
 def domain(item: wire.Domain, facts: InstallFacts) -> app.Domain:
     return app.Domain(
         id=item.id,
+        unreadable=item.unreadable,
         name=item.name or "",
         install_id=facts.id,
         environment=facts.label,
@@ -267,7 +276,7 @@ def domain(item: wire.Domain, facts: InstallFacts) -> app.Domain:
         network_type=item.network_type,
         network_status=item.network_status,
         ssl_status=item.ssl_status,
-        status=item.ownership_status,
+        status=app.UNREADABLE if item.unreadable else item.ownership_status,
     )
 
 
@@ -278,5 +287,8 @@ def account_names(accounts: Iterable[app.Account]) -> dict[str, str]:
 
 def account(item: wire.Account) -> app.Account:
     return app.Account(
-        id=item.id, name=item.name or item.nickname or item.id, nickname=item.nickname
+        id=item.id,
+        name=item.name or item.nickname or item.id,
+        nickname=item.nickname,
+        unreadable=item.unreadable,
     )

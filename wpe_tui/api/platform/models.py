@@ -4,8 +4,11 @@ Field names are the Swagger file's. Like `wpe_tui.api.models` they bend to a dri
 API: unknown fields are ignored, every field may be missing or null, statuses the
 file does not name (such as the legacy backup status ``initiated``) are kept as sent,
 and the usage counters, int64 values sent as JSON strings, become ints (None when
-null or not a number). Anything that still does not fit becomes a `DecodeError` in
-the client.
+null or not a number). A list page is read item by item: a site, install, backup,
+domain or account that does not fit (a timestamp that is not one among them) is
+marked unreadable, as in `wpe_tui.api.models.read_item`, and the rest of the page
+reads. A timestamp of the usage figures that does not parse is as good as none.
+Anything else that does not fit becomes a `DecodeError` in the client.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from wpe_tui.api.models import ItemByItem, When
 
 BACKUP_STATUSES = ("requested", "initiated", "in_progress", "completed", "aborted")
 INSTALL_STATUSES = ("active", "pending")
@@ -56,13 +61,17 @@ def _none_to_empty_dict(value: Any) -> Any:
 
 
 def _not_a_date(value: Any) -> Any:
-    # A timestamp that does not parse is as good as none: the rest of the item still shows.
+    # A usage figure's timestamp that does not parse (or is a number, which pydantic
+    # would read as seconds since 1970) is as good as none: the figures still show.
+    if isinstance(value, datetime):
+        return value
     if isinstance(value, str):
         try:
             datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return None
-    return value
+        return value
+    return None
 
 
 Int64 = Annotated[int | None, BeforeValidator(_int64)]
@@ -87,7 +96,7 @@ class PlatformModel(BaseModel):
 T = TypeVar("T", bound=BaseModel)
 
 
-class Page(BaseModel, Generic[T]):
+class Page(ItemByItem, Generic[T]):
     """``{previous, next, count, results}``: ``count`` is the total, ``next`` and
     ``previous`` absolute URLs (or null)."""
 
@@ -120,6 +129,7 @@ class User(PlatformModel):
 
 class Account(PlatformModel):
     id: str
+    unreadable: str | None = None  # why this list item could not be read (see read_item)
     name: str | None = None
     nickname: str | None = None
 
@@ -145,11 +155,12 @@ class SiteInstall(PlatformModel):
 
 class Site(PlatformModel):
     id: str
+    unreadable: str | None = None  # why this list item could not be read (see read_item)
     name: str | None = None
     account: Annotated[Ref, BeforeValidator(_none_to_empty_dict)] = Field(default_factory=Ref)
     group_name: str | None = None
     tags: Annotated[list[str], List] = Field(default_factory=list)
-    created_at: Moment = None
+    created_at: When = None
     sandbox: bool | None = None
     transferable: bool | None = None
     installs: Annotated[list[SiteInstall], List] = Field(default_factory=list)
@@ -157,6 +168,7 @@ class Site(PlatformModel):
 
 class Installation(PlatformModel):
     id: str
+    unreadable: str | None = None  # why this list item could not be read (see read_item)
     name: str | None = None
     account: Annotated[Ref, BeforeValidator(_none_to_empty_dict)] = Field(default_factory=Ref)
     php_version: str | None = None
@@ -167,7 +179,7 @@ class Installation(PlatformModel):
     environment: str | None = None
     primary_domain: str | None = None
     is_multisite: bool | None = None
-    created_at: Moment = None
+    created_at: When = None
     wp_version: str | None = None  # only in GET /installs/{id}
 
     @property
@@ -177,10 +189,11 @@ class Installation(PlatformModel):
 
 class Backup(PlatformModel):
     id: str
+    unreadable: str | None = None  # why this list item could not be read (see read_item)
     status: str | None = None
     description: str | None = None
-    create_time: Moment = None
-    complete_time: Moment = None
+    create_time: When = None
+    complete_time: When = None
     wordpress_version: str | None = None
 
 
@@ -204,6 +217,7 @@ class NetworkDetails(PlatformModel):
 
 class Domain(PlatformModel):
     id: str
+    unreadable: str | None = None  # why this list item could not be read (see read_item)
     name: str | None = None
     duplicate: bool | None = None
     primary: bool | None = None
