@@ -766,13 +766,20 @@ class Walk:
             self.last_screen = screen
             self.report.views[type(screen).__name__] += 1
 
+    async def _press_and_land(self, key: str) -> None:
+        """Press, then wait until the key has landed: a key typed ahead may wait for its
+        screen, and the next key is chosen for the screen it lands on."""
+        await self.pilot.press(key)
+        while self.app.typing_ahead and self.app.is_running:
+            await self.pilot.pause(0.02)
+
     async def press(self, key: str) -> bool:
         assert key not in NEVER
         self.last_key = key
         self.last_view = self.recorder.view()
         started = time.perf_counter()
         try:
-            await asyncio.wait_for(self.pilot.press(key), self.options.hang_seconds)
+            await asyncio.wait_for(self._press_and_land(key), self.options.hang_seconds)
         except (TimeoutError, WaitForScreenTimeout):
             self.report.fail(
                 f"step {self.recorder.step}: the key {key!r} on {self.last_view} was not "

@@ -67,6 +67,11 @@ class TypeAhead(App[Any]):
     def keys_held(self) -> int:
         return len(self._held)
 
+    @property
+    def typing_ahead(self) -> bool:
+        """Keys held, or one handed on and not yet handled: the screen may still change."""
+        return bool(self._held) or self._waiting_for is not None
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             if id(event) in self._released:
