@@ -78,7 +78,8 @@ class ResourceKind:
         return clean(getattr(item, "status", None) or "unknown").lower()
 
     def is_final(self, item: Any) -> bool:
-        return self.status(item) in self.final_statuses
+        # An item the app could not read is never asked for again by itself.
+        return self.status(item) in self.final_statuses or bool(getattr(item, "unreadable", None))
 
     def in_flight(self, item: Any) -> bool:
         return item is not None and not self.is_final(item)

@@ -21,6 +21,7 @@ _STATUS_STYLES = {
     "initiated": ("yellow", "◌"),
     "in_progress": ("yellow", "◌"),
     "deleting": ("magenta", "✕"),
+    "unreadable": ("bold red", "!"),
 }
 _UNKNOWN = ("", "?")
 

@@ -127,7 +127,12 @@ class ItemDetailScreen(WpeScreen):
         self.refollow()
 
     def _show(self) -> None:
-        self.query_one("#item-facts", Static).update(facts_table(self.ui.facts(self.item)))
+        facts = self.ui.facts(self.item)
+        reason = getattr(self.item, "unreadable", None)
+        if reason:
+            # What the API sent for it did not read: say why, above what could be read.
+            facts = [("Unreadable", Text(clean(reason), style="bold red")), *facts]
+        self.query_one("#item-facts", Static).update(facts_table(facts))
         if not isinstance(self.item, Deployment):
             return
         log = self.query_one("#logs", Log)
