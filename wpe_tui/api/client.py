@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
-from collections.abc import Callable, Mapping, Sequence
-from types import TracebackType
-from typing import Any, Self, TypeVar
-from urllib.parse import quote, urlsplit
+from collections.abc import Mapping, Sequence
+from typing import Any, Unpack
+from urllib.parse import urlsplit
 
-import httpx
-from pydantic import BaseModel, SecretStr
+from pydantic import SecretStr
 from pydantic import ValidationError as PydanticValidationError
 
 from wpe_tui.api.capabilities import CUSTOMER_CAPABILITIES, Capabilities
-from wpe_tui.api.errors import (
-    ApiError,
-    AuthError,
-    ConflictError,
-    InsecureUrlError,
-    NotFoundError,
-    RateLimitError,
-    ServerError,
-    UnsupportedError,
-    ValidationError,
-)
+from wpe_tui.api.errors import AuthError, InsecureUrlError, UnsupportedError, ValidationError
 from wpe_tui.api.models import (
     UNREADABLE,
     Account,
@@ -38,14 +25,14 @@ from wpe_tui.api.models import (
     Restore,
     Site,
 )
-from wpe_tui.api.request_log import RequestLog
-from wpe_tui.api.wire import Pace, Sleep, Wire, error_body, retry_after
+from wpe_tui.api.wire import ErrorWords, Wire, WireClient, WireOptions, check_page, segment
 
 DEFAULT_BASE_URL = "https://wpengineapi.com/v1"
 CUSTOMER_API = CUSTOMER_CAPABILITIES.name
 MAX_PER_PAGE = 100
-
-M = TypeVar("M", bound=BaseModel)
+CUSTOMER_ERRORS = ErrorWords(
+    unauthorized="the API key was refused", forbidden="the API key lacks permission"
+)
 
 
 def is_loopback_host(host: str) -> bool:
@@ -75,17 +62,12 @@ def check_base_url(base_url: str) -> str:
     return base_url.strip().rstrip("/")
 
 
-def _segment(value: str) -> str:
-    # IDs come from the server; quoting keeps a hostile one from changing the path.
-    return quote(value, safe="")
-
-
 def _without_none(**fields: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-class WpeClient:
-    """An async context manager over one `httpx.AsyncClient`.
+class WpeClient(WireClient):
+    """An async context manager over one `httpx.AsyncClient` (see `Wire`).
 
     GETs are retried on 5xx and network errors with capped exponential backoff and
     jitter. A 429 is raised at once with its Retry-After: the app's scheduler waits
@@ -97,78 +79,23 @@ class WpeClient:
         self,
         api_key: str | SecretStr,
         base_url: str = DEFAULT_BASE_URL,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        connect_timeout: float = 5.0,
-        read_timeout: float = 20.0,
-        max_retries: int = 3,
-        backoff_base: float = 0.5,
-        backoff_cap: float = 8.0,
-        sleep: Sleep = asyncio.sleep,
-        request_log: RequestLog | None = None,
+        **options: Unpack[WireOptions],
     ) -> None:
         key = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
         if not key or not key.strip():
             raise AuthError("No API key is configured")
-        self.base_url = check_base_url(base_url)
-        self._secret = SecretStr(key.strip())
-        self.wire = Wire(
-            self.base_url,
+        wire = Wire(
+            check_base_url(base_url),
             authorization=f"ApiKey {key.strip()}",
             secrets=[key.strip()],
-            error_for=_error_for,
-            transport=transport,
-            connect_timeout=connect_timeout,
-            read_timeout=read_timeout,
-            max_retries=max_retries,
-            backoff_base=backoff_base,
-            backoff_cap=backoff_cap,
-            sleep=sleep,
-            request_log=request_log,
+            error_for=CUSTOMER_ERRORS,
+            **options,
         )
-
-    # Told "online", "offline" (no answer after the retries) and "unauthorized" (a 401),
-    # so an app can show a banner or ask for a new key wherever it is.
-    @property
-    def listener(self) -> Callable[[str], None] | None:
-        return self.wire.listener
-
-    @listener.setter
-    def listener(self, listener: Callable[[str], None] | None) -> None:
-        self.wire.listener = listener
-
-    @property
-    def pace(self) -> Pace | None:
-        return self.wire.pace
-
-    @pace.setter
-    def pace(self, pace: Pace | None) -> None:
-        self.wire.pace = pace
-
-    @property
-    def requests_sent(self) -> int:
-        return self.wire.requests_sent
-
-    def __repr__(self) -> str:
-        return f"WpeClient(base_url={self.base_url!r})"
+        super().__init__(wire)
 
     @property
     def capabilities(self) -> Capabilities:
         return CUSTOMER_CAPABILITIES
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self.wire.aclose()
 
     # -- sites -------------------------------------------------------------
 
@@ -183,10 +110,10 @@ class WpeClient:
     ) -> Page[Site]:
         params = self._list_params(page, per_page, sort, order, status)
         payload = await self._get("sites", params)
-        return self.wire.parse(Page[Site], payload, placeholder=f"{UNREADABLE}-{page}")
+        return self._parse(Page[Site], payload, placeholder=f"{UNREADABLE}-{page}")
 
     async def get_site(self, site_id: str) -> Site:
-        return self._parse(Site, await self._get(f"sites/{_segment(site_id)}"))
+        return self._parse(Site, await self._get(f"sites/{segment(site_id)}"))
 
     async def create_site(
         self,
@@ -220,11 +147,11 @@ class WpeClient:
         body = _without_none(
             name=name, php_version=php_version, wordpress_version=wordpress_version, status=status
         )
-        path = f"sites/{_segment(site_id)}"
+        path = f"sites/{segment(site_id)}"
         return self._parse(Site, await self._write("PUT", path, body))
 
     async def delete_site(self, site_id: str) -> Deletion:
-        path = f"sites/{_segment(site_id)}"
+        path = f"sites/{segment(site_id)}"
         return self._parse(Deletion, await self._write("DELETE", path, None))
 
     # -- backups -----------------------------------------------------------
@@ -240,12 +167,12 @@ class WpeClient:
         status: str | None = None,
     ) -> Page[Backup]:
         params = self._list_params(page, per_page, sort, order, status)
-        path = f"sites/{_segment(site_id)}/backups"
+        path = f"sites/{segment(site_id)}/backups"
         placeholder = f"{UNREADABLE}-{site_id}-{page}"
-        return self.wire.parse(Page[Backup], await self._get(path, params), placeholder=placeholder)
+        return self._parse(Page[Backup], await self._get(path, params), placeholder=placeholder)
 
     async def get_backup(self, site_id: str, backup_id: str) -> Backup:
-        path = f"sites/{_segment(site_id)}/backups/{_segment(backup_id)}"
+        path = f"sites/{segment(site_id)}/backups/{segment(backup_id)}"
         return self._parse(Backup, await self._get(path))
 
     async def create_backup(
@@ -264,7 +191,7 @@ class WpeClient:
                 "A backup's type is full or database", fields={"type": ["must be full or database"]}
             )
         body = _without_none(description=description, type=type)
-        path = f"sites/{_segment(site_id)}/backups"
+        path = f"sites/{segment(site_id)}/backups"
         return self._parse(Backup, await self._write("POST", path, body))
 
     async def restore_backup(
@@ -295,7 +222,7 @@ class WpeClient:
         body = _without_none(
             environment=environment, contents=flags.model_dump() if flags else None
         )
-        path = f"sites/{_segment(site_id)}/backups/{_segment(backup_id)}/restore"
+        path = f"sites/{segment(site_id)}/backups/{segment(backup_id)}/restore"
         return self._parse(Restore, await self._write("POST", path, body))
 
     async def get_restore(self, site_id: str, backup_id: str, restore_id: str) -> Restore:
@@ -305,13 +232,12 @@ class WpeClient:
         restore); callers then fall back to the estimated completion time.
         """
         path = (
-            f"sites/{_segment(site_id)}/backups/{_segment(backup_id)}"
-            f"/restores/{_segment(restore_id)}"
+            f"sites/{segment(site_id)}/backups/{segment(backup_id)}/restores/{segment(restore_id)}"
         )
         return self._parse(Restore, await self._get(path))
 
     async def delete_backup(self, site_id: str, backup_id: str) -> Deletion:
-        path = f"sites/{_segment(site_id)}/backups/{_segment(backup_id)}"
+        path = f"sites/{segment(site_id)}/backups/{segment(backup_id)}"
         return self._parse(Deletion, await self._write("DELETE", path, None))
 
     # -- deployments -------------------------------------------------------
@@ -327,13 +253,13 @@ class WpeClient:
         status: str | None = None,
     ) -> Page[Deployment]:
         params = self._list_params(page, per_page, sort, order, status)
-        path = f"sites/{_segment(site_id)}/deployments"
+        path = f"sites/{segment(site_id)}/deployments"
         placeholder = f"{UNREADABLE}-{site_id}-{page}"
         payload = await self._get(path, params)
-        return self.wire.parse(Page[Deployment], payload, placeholder=placeholder)
+        return self._parse(Page[Deployment], payload, placeholder=placeholder)
 
     async def get_deployment(self, site_id: str, deployment_id: str) -> Deployment:
-        path = f"sites/{_segment(site_id)}/deployments/{_segment(deployment_id)}"
+        path = f"sites/{segment(site_id)}/deployments/{segment(deployment_id)}"
         return self._parse(Deployment, await self._get(path))
 
     async def create_deployment(
@@ -364,7 +290,7 @@ class WpeClient:
         else:
             wire = {"type": "zip", "zip_url": source.zip_url}
         body = {"environment": environment, "source": wire}
-        path = f"sites/{_segment(site_id)}/deployments"
+        path = f"sites/{segment(site_id)}/deployments"
         return self._parse(Deployment, await self._write("POST", path, body))
 
     # -- what only the Hosting Platform API has ------------------------------
@@ -400,15 +326,7 @@ class WpeClient:
     def _list_params(
         page: int, per_page: int, sort: str | None, order: str | None, status: str | None
     ) -> dict[str, str | int]:
-        if not 1 <= per_page <= MAX_PER_PAGE:
-            raise ValidationError(
-                f"per_page must be between 1 and {MAX_PER_PAGE}, not {per_page}",
-                fields={"per_page": [f"must be between 1 and {MAX_PER_PAGE}"]},
-            )
-        if page < 1:
-            raise ValidationError(
-                f"page must be 1 or more, not {page}", fields={"page": ["must be 1 or more"]}
-            )
+        check_page(page, per_page, MAX_PER_PAGE)
         if order is not None and order not in ("asc", "desc"):
             raise ValidationError(
                 f"order must be asc or desc, not {order!r}", fields={"order": ["asc or desc"]}
@@ -416,33 +334,3 @@ class WpeClient:
         params: dict[str, str | int] = {"page": page, "per_page": per_page}
         params |= _without_none(sort=sort, order=order, status=status)
         return params
-
-    def _parse(self, model: type[M], payload: Any) -> M:
-        return self.wire.parse(model, payload)
-
-    async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
-        return await self.wire.get(path, params)
-
-    async def _write(self, method: str, path: str, body: Mapping[str, Any] | None) -> Any:
-        return await self.wire.write(method, path, body)
-
-
-def _error_for(label: str, response: httpx.Response) -> ApiError:
-    status = response.status_code
-    server_message, fields = error_body(response)
-    reason = server_message or response.reason_phrase or "no message"
-    message = f"{label}: {status} {reason}"
-    if status in (401, 403):
-        text = "the API key was refused" if status == 401 else "the API key lacks permission"
-        return AuthError(f"{label}: {status} {text} ({reason})", status=status)
-    if status == 404:
-        return NotFoundError(message, status=status)
-    if status == 409:
-        return ConflictError(message, status=status)
-    if status in (400, 422):
-        return ValidationError(message, status=status, fields=fields)
-    if status == 429:
-        return RateLimitError(message, status=status, retry_after=retry_after(response))
-    if status >= 500:
-        return ServerError(message, status=status)
-    return ApiError(message, status=status)

@@ -67,11 +67,11 @@ def is_final(status: str | None) -> bool:
     return status is not None and status.lower() in FINAL_STATUSES
 
 
-def _none_to_empty_list(value: Any) -> Any:
+def none_to_empty_list(value: Any) -> Any:
     return [] if value is None else value
 
 
-def _none_to_empty_dict(value: Any) -> Any:
+def none_to_empty_dict(value: Any) -> Any:
     return {} if value is None else value
 
 
@@ -263,8 +263,8 @@ class Page(ItemByItem, Generic[T]):
     def _default_placeholder(cls, data: Mapping[str, Any]) -> str:
         return f"{UNREADABLE}-{_current_page(data) or 1}"
 
-    results: Annotated[list[T], BeforeValidator(_none_to_empty_list)] = Field(default_factory=list)
-    pagination: Annotated[Pagination, BeforeValidator(_none_to_empty_dict)] = Field(
+    results: Annotated[list[T], BeforeValidator(none_to_empty_list)] = Field(default_factory=list)
+    pagination: Annotated[Pagination, BeforeValidator(none_to_empty_dict)] = Field(
         default_factory=Pagination
     )
 
@@ -327,7 +327,7 @@ class Site(WpeModel):
     wordpress_version: str | None = None
     disk_usage: DiskUsage | None = None
     bandwidth: Bandwidth | None = None
-    environments: Annotated[list[Environment], BeforeValidator(_none_to_empty_list)] = Field(
+    environments: Annotated[list[Environment], BeforeValidator(none_to_empty_list)] = Field(
         default_factory=list
     )
     estimated_completion_time: When = None
@@ -335,9 +335,7 @@ class Site(WpeModel):
     # of its installs (what `/` matches besides the name).
     account_id: str | None = None
     account_name: str | None = None
-    domains: Annotated[list[str], BeforeValidator(_none_to_empty_list)] = Field(
-        default_factory=list
-    )
+    domains: Annotated[list[str], BeforeValidator(none_to_empty_list)] = Field(default_factory=list)
 
 
 class Deletion(WpeModel):
@@ -457,7 +455,7 @@ class Domain(WpeModel):
     environment: str | None = None
     primary: bool | None = None
     duplicate: bool | None = None
-    redirects_to: Annotated[list[str], BeforeValidator(_none_to_empty_list)] = Field(
+    redirects_to: Annotated[list[str], BeforeValidator(none_to_empty_list)] = Field(
         default_factory=list
     )
     network_type: str | None = None

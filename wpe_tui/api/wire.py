@@ -17,8 +17,11 @@ import json
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Self, TypedDict, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, SecretStr
@@ -27,9 +30,13 @@ from pydantic import ValidationError as PydanticValidationError
 from wpe_tui import __version__
 from wpe_tui.api.errors import (
     ApiError,
+    AuthError,
+    ConflictError,
     DecodeError,
     NetworkError,
+    NotFoundError,
     OutcomeUnknownError,
+    RateLimitError,
     ServerError,
     ValidationError,
 )
@@ -47,6 +54,44 @@ USER_AGENT = f"wpe-tui/{__version__}"
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 UNKNOWN_STATUSES = frozenset({502, 503, 504})
 MIN_SECRET = 6
+
+
+def segment(value: str) -> str:
+    """A path segment: IDs come from the server or the user, and quoting keeps a hostile
+    one from changing the path."""
+    return quote(value, safe="")
+
+
+def check_count(name: str, value: int, low: int, high: int | None = None) -> None:
+    """Refuse a count out of its range, before anything is sent."""
+    if high is not None and not low <= value <= high:
+        raise ValidationError(
+            f"{name} must be between {low} and {high}, not {value}",
+            fields={name: [f"must be between {low} and {high}"]},
+        )
+    if value < low:
+        raise ValidationError(
+            f"{name} must be {low} or more, not {value}", fields={name: [f"must be {low} or more"]}
+        )
+
+
+def check_page(page: int, per_page: int, most: int) -> None:
+    """The app's page and page size, whichever way the API pages."""
+    check_count("per_page", per_page, 1, most)
+    check_count("page", page, 1)
+
+
+class WireOptions(TypedDict, total=False):
+    """How a client's `Wire` sends: given to either client as keywords."""
+
+    transport: httpx.AsyncBaseTransport | None
+    connect_timeout: float
+    read_timeout: float
+    max_retries: int
+    backoff_base: float
+    backoff_cap: float
+    sleep: Sleep
+    request_log: RequestLog | None
 
 
 class Wire:
@@ -262,3 +307,91 @@ def retry_after(response: httpx.Response) -> float | None:
         return max(0.0, float(value)) if value is not None else None
     except ValueError:
         return None  # an HTTP date: rare enough to leave to the scheduler's own pause
+
+
+@dataclass(frozen=True)
+class ErrorWords:
+    """One API's error answers as the app's `ApiError` classes: the same mapping for
+    both APIs, but for what each says when it refuses the credentials."""
+
+    unauthorized: str  # 401
+    forbidden: str  # 403
+
+    def __call__(self, label: str, response: httpx.Response) -> ApiError:
+        status = response.status_code
+        server_message, fields = error_body(response)
+        reason = server_message or response.reason_phrase or "no message"
+        message = f"{label}: {status} {reason}"
+        if status in (401, 403):
+            text = self.unauthorized if status == 401 else self.forbidden
+            return AuthError(f"{label}: {status} {text} ({reason})", status=status)
+        if status == 404:
+            return NotFoundError(message, status=status)
+        if status == 409:
+            return ConflictError(message, status=status)
+        if status in (400, 422):
+            return ValidationError(message, status=status, fields=fields)
+        if status == 429:
+            return RateLimitError(message, status=status, retry_after=retry_after(response))
+        if status >= 500:
+            return ServerError(message, status=status)
+        return ApiError(message, status=status)
+
+
+class WireClient:
+    """What both API clients (and the Hosting Platform session) share around their
+    `Wire`: the listener and the pacer, the count of requests, closing, and the
+    requests themselves. An async context manager."""
+
+    def __init__(self, wire: Wire) -> None:
+        self.wire = wire
+        self.base_url = wire.base_url
+
+    # Told "online", "offline" (no answer after the retries) and "unauthorized" (a 401),
+    # so an app can show a banner or ask for new credentials wherever it is.
+    @property
+    def listener(self) -> Callable[[str], None] | None:
+        return self.wire.listener
+
+    @listener.setter
+    def listener(self, listener: Callable[[str], None] | None) -> None:
+        self.wire.listener = listener
+
+    @property
+    def pace(self) -> Pace | None:
+        return self.wire.pace
+
+    @pace.setter
+    def pace(self, pace: Pace | None) -> None:
+        self.wire.pace = pace
+
+    @property
+    def requests_sent(self) -> int:
+        return self.wire.requests_sent
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.wire.aclose()
+
+    def _parse(self, model: type[M], payload: Any, *, placeholder: str = "", start: int = 0) -> M:
+        return self.wire.parse(model, payload, placeholder=placeholder, start=start)
+
+    async def _get(self, path: str, params: Params | None = None) -> Any:
+        return await self.wire.get(path, params)
+
+    async def _write(self, method: str, path: str, body: Mapping[str, Any] | None) -> Any:
+        # Never retried: a restore or a copy must not run twice because an answer was lost.
+        return await self.wire.write(method, path, body)

@@ -26,6 +26,7 @@ from wpe_tui.api.errors import NotFoundError, UnsupportedError, ValidationError
 from wpe_tui.api.platform import mapping
 from wpe_tui.api.platform.client import MAX_LIMIT
 from wpe_tui.api.platform.session import PLATFORM_CAPABILITIES, PlatformSession
+from wpe_tui.api.wire import check_page
 
 API = PLATFORM_CAPABILITIES.name
 
@@ -38,15 +39,7 @@ def _no_server_side(sort: str | None, order: str | None, status: str | None) -> 
 
 
 def _check_page(page: int, per_page: int) -> None:
-    if not 1 <= per_page <= MAX_LIMIT:
-        raise ValidationError(
-            f"per_page must be between 1 and {MAX_LIMIT}, not {per_page}",
-            fields={"per_page": [f"must be between 1 and {MAX_LIMIT}"]},
-        )
-    if page < 1:
-        raise ValidationError(
-            f"page must be 1 or more, not {page}", fields={"page": ["must be 1 or more"]}
-        )
+    check_page(page, per_page, MAX_LIMIT)
 
 
 def _page(items: Sequence[Any], page: int, per_page: int, total: int) -> app.Pagination:

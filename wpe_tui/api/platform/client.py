@@ -10,27 +10,19 @@ one place) and writes are sent exactly once.
 
 from __future__ import annotations
 
-import asyncio
 import base64
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from types import TracebackType
-from typing import Any, Self, TypeVar
-from urllib.parse import parse_qsl, quote, urlsplit
+from collections.abc import Mapping, Sequence
+from typing import TypeVar, Unpack
+from urllib.parse import parse_qsl, urlsplit
 
-import httpx
 from pydantic import BaseModel, SecretStr
 
 from wpe_tui.api.client import check_base_url
-from wpe_tui.api.errors import (
-    AuthError,
-    DecodeError,
-    ValidationError,
-)
+from wpe_tui.api.errors import AuthError, DecodeError, ValidationError
 from wpe_tui.api.models import UNREADABLE
 from wpe_tui.api.platform import models as wire
-from wpe_tui.api.platform.errors import error_for
-from wpe_tui.api.request_log import RequestLog
-from wpe_tui.api.wire import Pace, Wire
+from wpe_tui.api.platform.errors import PLATFORM_ERRORS
+from wpe_tui.api.wire import Params, Wire, WireClient, WireOptions, check_count, segment
 
 PLATFORM_BASE_URL = "https://api.wpengineapi.com/v1"
 MAX_LIMIT = 100
@@ -38,13 +30,6 @@ PURGE_TYPES = ("object", "page", "cdn", "all")
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T", bound=BaseModel)
-Sleep = Callable[[float], Awaitable[None]]
-Params = Mapping[str, str | int]
-
-
-def _segment(value: str) -> str:
-    # IDs come from the server or the user; quoting keeps one from changing the path.
-    return quote(value, safe="")
 
 
 def placeholder(scope: str | None) -> str:
@@ -57,7 +42,7 @@ def _default_port(scheme: str) -> int:
     return 443 if scheme == "https" else 80
 
 
-class PlatformClient:
+class PlatformClient(WireClient):
     """An async context manager over one `httpx.AsyncClient`, with Basic credentials."""
 
     def __init__(
@@ -65,15 +50,7 @@ class PlatformClient:
         api_user: str,
         api_password: str | SecretStr,
         base_url: str = PLATFORM_BASE_URL,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        connect_timeout: float = 5.0,
-        read_timeout: float = 20.0,
-        max_retries: int = 3,
-        backoff_base: float = 0.5,
-        backoff_cap: float = 8.0,
-        sleep: Sleep = asyncio.sleep,
-        request_log: RequestLog | None = None,
+        **options: Unpack[WireOptions],
     ) -> None:
         password = (
             api_password.get_secret_value() if isinstance(api_password, SecretStr) else api_password
@@ -81,61 +58,16 @@ class PlatformClient:
         user = (api_user or "").strip()
         if not user or not password:
             raise AuthError("No API user and password are configured")
-        self.base_url = check_base_url(base_url)
         token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        self.wire = Wire(
-            self.base_url,
+        wire = Wire(
+            check_base_url(base_url),
             authorization=f"Basic {token}",
             # Whatever a server might echo back: the password, the pair, or the token.
             secrets=[password, f"{user}:{password}", token],
-            error_for=error_for,
-            transport=transport,
-            connect_timeout=connect_timeout,
-            read_timeout=read_timeout,
-            max_retries=max_retries,
-            backoff_base=backoff_base,
-            backoff_cap=backoff_cap,
-            sleep=sleep,
-            request_log=request_log,
+            error_for=PLATFORM_ERRORS,
+            **options,
         )
-
-    # Told "online", "offline" (no answer after the retries) and "unauthorized" (a 401).
-    @property
-    def listener(self) -> Callable[[str], None] | None:
-        return self.wire.listener
-
-    @listener.setter
-    def listener(self, listener: Callable[[str], None] | None) -> None:
-        self.wire.listener = listener
-
-    @property
-    def pace(self) -> Pace | None:
-        return self.wire.pace
-
-    @pace.setter
-    def pace(self, pace: Pace | None) -> None:
-        self.wire.pace = pace
-
-    @property
-    def requests_sent(self) -> int:
-        return self.wire.requests_sent
-
-    def __repr__(self) -> str:
-        return f"PlatformClient(base_url={self.base_url!r})"
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self.wire.aclose()
+        super().__init__(wire)
 
     # -- the API, one method per endpoint ------------------------------------------
 
@@ -151,14 +83,14 @@ class PlatformClient:
         return await self._page(wire.Page[wire.Account], "accounts", limit, offset)
 
     async def get_account(self, account_id: str) -> wire.Account:
-        return self._parse(wire.Account, await self._get(f"accounts/{_segment(account_id)}"))
+        return self._parse(wire.Account, await self._get(f"accounts/{segment(account_id)}"))
 
     async def get_account_limits(self, account_id: str) -> wire.AccountLimits:
-        path = f"accounts/{_segment(account_id)}/limits"
+        path = f"accounts/{segment(account_id)}/limits"
         return self._parse(wire.AccountLimits, await self._get(path))
 
     async def get_account_usage_summary(self, account_id: str) -> wire.UsageMetricsRollup:
-        path = f"accounts/{_segment(account_id)}/usage/summary"
+        path = f"accounts/{segment(account_id)}/usage/summary"
         return self._parse(wire.UsageMetricsRollup, await self._get(path))
 
     async def list_sites(
@@ -168,7 +100,7 @@ class PlatformClient:
         return await self._page(wire.Page[wire.Site], "sites", limit, offset, extra)
 
     async def get_site(self, site_id: str) -> wire.Site:
-        return self._parse(wire.Site, await self._get(f"sites/{_segment(site_id)}"))
+        return self._parse(wire.Site, await self._get(f"sites/{segment(site_id)}"))
 
     async def list_installs(
         self, *, limit: int = MAX_LIMIT, offset: int = 0, account_id: str | None = None
@@ -177,39 +109,39 @@ class PlatformClient:
         return await self._page(wire.Page[wire.Installation], "installs", limit, offset, extra)
 
     async def get_install(self, install_id: str) -> wire.Installation:
-        path = f"installs/{_segment(install_id)}"
+        path = f"installs/{segment(install_id)}"
         return self._parse(wire.Installation, await self._get(path))
 
     async def get_install_usage(self, install_id: str) -> wire.InstallDailyUsageMetricsSeries:
         """The last 30 days of the install's daily usage, newest first."""
-        path = f"installs/{_segment(install_id)}/usage"
+        path = f"installs/{segment(install_id)}/usage"
         return self._parse(wire.InstallDailyUsageMetricsSeries, await self._get(path))
 
     async def list_domains(
         self, install_id: str, *, limit: int = MAX_LIMIT, offset: int = 0
     ) -> wire.Page[wire.Domain]:
-        path = f"installs/{_segment(install_id)}/domains"
+        path = f"installs/{segment(install_id)}/domains"
         return await self._page(wire.Page[wire.Domain], path, limit, offset, scope=install_id)
 
     async def get_domain(self, install_id: str, domain_id: str) -> wire.Domain:
-        path = f"installs/{_segment(install_id)}/domains/{_segment(domain_id)}"
+        path = f"installs/{segment(install_id)}/domains/{segment(domain_id)}"
         return self._parse(wire.Domain, await self._get(path))
 
     async def list_backups(
         self, install_id: str, *, limit: int = MAX_LIMIT, offset: int = 0
     ) -> wire.Page[wire.Backup]:
-        path = f"installs/{_segment(install_id)}/backups"
+        path = f"installs/{segment(install_id)}/backups"
         return await self._page(wire.Page[wire.Backup], path, limit, offset, scope=install_id)
 
     async def get_backup(self, install_id: str, backup_id: str) -> wire.Backup:
-        path = f"installs/{_segment(install_id)}/backups/{_segment(backup_id)}"
+        path = f"installs/{segment(install_id)}/backups/{segment(backup_id)}"
         return self._parse(wire.Backup, await self._get(path))
 
     async def create_backup(
         self, install_id: str, *, description: str, notification_emails: Sequence[str]
     ) -> wire.Backup:
         body = {"description": description, "notification_emails": list(notification_emails)}
-        path = f"installs/{_segment(install_id)}/backups"
+        path = f"installs/{segment(install_id)}/backups"
         answer = await self._write("POST", path, body)
         if answer is None:
             raise DecodeError(
@@ -233,7 +165,7 @@ class PlatformClient:
             "restore_database": restore_database,
             "create_checkpoint": create_checkpoint,
         }
-        path = f"installs/{_segment(install_id)}/backups/{_segment(backup_id)}/restore"
+        path = f"installs/{segment(install_id)}/backups/{segment(backup_id)}/restore"
         await self._write("POST", path, body)
 
     async def purge_cache(self, install_id: str, type: str) -> None:
@@ -242,7 +174,7 @@ class PlatformClient:
                 f"The cache to purge is one of {', '.join(PURGE_TYPES)}, not {type!r}",
                 fields={"type": [f"one of {', '.join(PURGE_TYPES)}"]},
             )
-        await self._write("POST", f"installs/{_segment(install_id)}/purge_cache", {"type": type})
+        await self._write("POST", f"installs/{segment(install_id)}/purge_cache", {"type": type})
 
     async def copy_install(
         self,
@@ -270,11 +202,11 @@ class PlatformClient:
         self, install_id: str, *, at_most: int | None = None
     ) -> tuple[list[wire.Backup], int]:
         """The install's backups (the first ``at_most`` of them) and how many it has."""
-        path = f"installs/{_segment(install_id)}/backups"
+        path = f"installs/{segment(install_id)}/backups"
         return await self.collect(wire.Page[wire.Backup], path, at_most=at_most, scope=install_id)
 
     async def all_domains(self, install_id: str) -> list[wire.Domain]:
-        path = f"installs/{_segment(install_id)}/domains"
+        path = f"installs/{segment(install_id)}/domains"
         items, _ = await self.collect(wire.Page[wire.Domain], path, scope=install_id)
         return items
 
@@ -302,7 +234,7 @@ class PlatformClient:
         total: int | None = None
         for _ in range(10_000):  # a server whose pages never end must not loop us forever
             payload = await self._get(*request)
-            page = self.wire.parse(model, payload, placeholder=placeholder(scope), start=len(items))
+            page = self._parse(model, payload, placeholder=placeholder(scope), start=len(items))
             total = page.count if page.count is not None else total
             items.extend(page.results)
             done = not page.results or page.next is None
@@ -341,25 +273,8 @@ class PlatformClient:
         *,
         scope: str | None = None,
     ) -> M:
-        if not 0 <= limit <= MAX_LIMIT:
-            raise ValidationError(
-                f"limit must be between 0 and {MAX_LIMIT}, not {limit}",
-                fields={"limit": [f"must be between 0 and {MAX_LIMIT}"]},
-            )
-        if offset < 0:
-            raise ValidationError(
-                f"offset must be 0 or more, not {offset}", fields={"offset": ["must be 0 or more"]}
-            )
+        check_count("limit", limit, 0, MAX_LIMIT)
+        check_count("offset", offset, 0)
         params: dict[str, str | int] = {**(extra or {}), "limit": limit, "offset": offset}
         payload = await self._get(path, params)
-        return self.wire.parse(model, payload, placeholder=placeholder(scope), start=offset)
-
-    def _parse(self, model: type[M], payload: Any) -> M:
-        return self.wire.parse(model, payload)
-
-    async def _get(self, path: str, params: Params | None = None) -> Any:
-        return await self.wire.get(path, params)
-
-    async def _write(self, method: str, path: str, body: Mapping[str, Any]) -> Any:
-        # Never retried: a restore or a copy must not run twice because an answer was lost.
-        return await self.wire.write(method, path, body)
+        return self._parse(model, payload, placeholder=placeholder(scope), start=offset)

@@ -14,12 +14,18 @@ Anything else that does not fit becomes a `DecodeError` in the client.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from wpe_tui.api.models import ItemByItem, When
+from wpe_tui.api.models import (
+    ItemByItem,
+    When,
+    WpeModel,
+    none_to_empty_dict,
+    none_to_empty_list,
+)
 
 BACKUP_STATUSES = ("requested", "initiated", "in_progress", "completed", "aborted")
 INSTALL_STATUSES = ("active", "pending")
@@ -52,14 +58,6 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _none_to_empty_list(value: Any) -> Any:
-    return [] if value is None else value
-
-
-def _none_to_empty_dict(value: Any) -> Any:
-    return {} if value is None else value
-
-
 def _not_a_date(value: Any) -> Any:
     # A usage figure's timestamp that does not parse (or is a number, which pydantic
     # would read as seconds since 1970) is as good as none: the figures still show.
@@ -76,21 +74,13 @@ def _not_a_date(value: Any) -> Any:
 
 Int64 = Annotated[int | None, BeforeValidator(_int64)]
 Number = Annotated[float | None, BeforeValidator(_number)]
-List = BeforeValidator(_none_to_empty_list)
+List = BeforeValidator(none_to_empty_list)
 Moment = Annotated[datetime | None, BeforeValidator(_not_a_date)]
 
 
-class PlatformModel(BaseModel):
-    model_config = ConfigDict(
-        extra="ignore", coerce_numbers_to_str=True, frozen=True, defer_build=True
-    )
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _aware(cls, value: Any) -> Any:
-        if isinstance(value, datetime) and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
+class PlatformModel(WpeModel):
+    """As tolerant as the app's models: unknown fields ignored, numbers read as text
+    where text belongs, naive timestamps taken as UTC."""
 
 
 T = TypeVar("T", bound=BaseModel)
@@ -157,7 +147,7 @@ class Site(PlatformModel):
     id: str
     unreadable: str | None = None  # why this list item could not be read (see read_item)
     name: str | None = None
-    account: Annotated[Ref, BeforeValidator(_none_to_empty_dict)] = Field(default_factory=Ref)
+    account: Annotated[Ref, BeforeValidator(none_to_empty_dict)] = Field(default_factory=Ref)
     group_name: str | None = None
     tags: Annotated[list[str], List] = Field(default_factory=list)
     created_at: When = None
@@ -170,7 +160,7 @@ class Installation(PlatformModel):
     id: str
     unreadable: str | None = None  # why this list item could not be read (see read_item)
     name: str | None = None
-    account: Annotated[Ref, BeforeValidator(_none_to_empty_dict)] = Field(default_factory=Ref)
+    account: Annotated[Ref, BeforeValidator(none_to_empty_dict)] = Field(default_factory=Ref)
     php_version: str | None = None
     status: str | None = None
     site: Ref | None = None

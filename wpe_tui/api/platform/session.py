@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar, Unpack
 
-import httpx
 from pydantic import SecretStr
 
 from wpe_tui.api import models as app
@@ -18,7 +16,7 @@ from wpe_tui.api.platform import mapping
 from wpe_tui.api.platform import models as wire
 from wpe_tui.api.platform.client import MAX_LIMIT, PLATFORM_BASE_URL, PlatformClient
 from wpe_tui.api.platform.directory import SiteDirectory
-from wpe_tui.api.wire import Pace
+from wpe_tui.api.wire import WireClient, WireOptions
 
 PLATFORM_CAPABILITIES = Capabilities(
     name="Hosting Platform API",
@@ -50,9 +48,10 @@ USAGE_SECONDS = 600.0  # daily figures: asking again within minutes would tell n
 R = TypeVar("R")
 
 
-class PlatformSession:
+class PlatformSession(WireClient):
     """The client, and what a session keeps: the user, the accounts, their plan limits,
-    each install's usage (10 minutes) and which install each backup belongs to."""
+    each install's usage (10 minutes) and which install each backup belongs to. The
+    listener, the pacer and closing are those of the client's `Wire`."""
 
     def __init__(
         self,
@@ -60,14 +59,12 @@ class PlatformSession:
         api_password: str | SecretStr,
         base_url: str = PLATFORM_BASE_URL,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
         parallel: int = 3,
         monotonic: Callable[[], float] = time.monotonic,
-        **client_options: Any,
+        **options: Unpack[WireOptions],
     ) -> None:
-        self.client = PlatformClient(
-            api_user, api_password, base_url, transport=transport, **client_options
-        )
+        self.client = PlatformClient(api_user, api_password, base_url, **options)
+        super().__init__(self.client.wire)
         self.directory = SiteDirectory(self.client)
         self._parallel = asyncio.Semaphore(parallel)  # one call fans out to a few at a time
         self._monotonic = monotonic
@@ -76,50 +73,9 @@ class PlatformSession:
         self._usage: dict[str, tuple[float, wire.InstallDailyUsageMetricsSeries]] = {}
         self._backup_install: dict[str, str] = {}  # backup ID -> install ID
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.client.base_url!r})"
-
     @property
     def capabilities(self) -> Capabilities:
         return PLATFORM_CAPABILITIES
-
-    @property
-    def listener(self) -> Callable[[str], None] | None:
-        return self.client.listener
-
-    @listener.setter
-    def listener(self, value: Callable[[str], None] | None) -> None:
-        self.client.listener = value
-
-    @property
-    def base_url(self) -> str:
-        return self.client.base_url
-
-    @property
-    def pace(self) -> Pace | None:
-        return self.client.pace
-
-    @pace.setter
-    def pace(self, pace: Pace | None) -> None:
-        self.client.pace = pace
-
-    @property
-    def requests_sent(self) -> int:
-        return self.client.requests_sent
-
-    async def aclose(self) -> None:
-        await self.client.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     # -- session caches --------------------------------------------------------------
 
