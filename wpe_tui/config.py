@@ -49,7 +49,6 @@ import os
 import re
 import shlex
 import subprocess
-import tempfile
 import tomllib
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +67,8 @@ from pydantic import (
     field_validator,
 )
 from pydantic.fields import FieldInfo
+
+from wpe_tui.files import why, write_private
 
 __all__ = [
     "APIS",
@@ -698,26 +699,10 @@ def _config_to_toml(config: Config) -> dict[str, Any]:
 
 
 def _write_toml(data: Mapping[str, Any], path: Path) -> Path:
-    # Write through a symlink (dotfile managers) instead of replacing the link itself.
-    target = Path(os.path.realpath(path))
-    payload = tomli_w.dumps(dict(data)).encode("utf-8")
-    tmp_name: str | None = None
     try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # mkstemp creates the file 0600, so the key is never readable by others, even briefly.
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".config-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-        tmp_name = None
+        write_private(path, tomli_w.dumps(dict(data)).encode("utf-8"), prefix=".config-")
     except OSError as exc:
-        reason = (exc.strerror or type(exc).__name__).lower()
-        raise ConfigError(f"{path}: cannot write the file: {reason}", path=path) from None
-    finally:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
+        raise ConfigError(f"{path}: cannot write the file: {why(exc)}", path=path) from None
     return path
 
 

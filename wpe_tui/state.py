@@ -40,7 +40,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -49,6 +48,8 @@ from pathlib import Path
 from typing import Any, Final
 
 import platformdirs
+
+from wpe_tui.files import why, write_private
 
 __all__ = [
     "KEEP",
@@ -381,23 +382,10 @@ def save_state(state: State, path: Path | None = None) -> str | None:
     disk = _read_for_merge(target)
     data = state.to_json() if disk is None else state._merged_over(disk)
     payload = (json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n").encode()
-    tmp_name: str | None = None
     try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # mkstemp creates the file 0600: the history is never readable by others, even briefly.
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".state-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-        tmp_name = None
+        write_private(target, payload, prefix=".state-")
     except OSError as exc:
-        reason = (exc.strerror or type(exc).__name__).lower()
-        return f"{path}: cannot write the file: {reason}; preferences and history are not saved"
-    finally:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
+        return f"{path}: cannot write the file: {why(exc)}; preferences and history are not saved"
     # What another run wrote is now this run's view too.
     state._data = data
     return None
