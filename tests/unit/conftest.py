@@ -8,13 +8,15 @@ so tests never see each other's sites, backups or injected failures.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
 
+from tests.fixtures.served import RecordingSleep, Served, swap
 from wpe_tui.api import WpeClient
-from wpe_tui.fake import FakeAccount, FakeServer, FaultSettings, ManualClock, RecordedRequest
+from wpe_tui.fake import FakeAccount, FakeServer, ManualClock
+
+__all__ = ["API_KEY", "SEED", "START", "Fake", "RecordingSleep", "new_account"]
 
 API_KEY = "wpe-test-key-5f1c9a7e2b84d0"
 START = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -26,37 +28,8 @@ def new_account(sites: int = SITES) -> FakeAccount:
     return FakeAccount(sites=sites, seed=SEED, clock=ManualClock(START))
 
 
-@dataclass
-class Fake:
-    """The running fake API as one test sees it."""
-
-    server: FakeServer
-    account: FakeAccount
-    clock: ManualClock
-
-    @property
-    def base_url(self) -> str:
-        return self.server.base_url
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        requests: list[RecordedRequest] = self.server.app.state.requests
-        return requests
-
-    @property
-    def faults(self) -> FaultSettings:
-        faults: FaultSettings = self.server.app.state.faults
-        return faults
-
-
-@dataclass
-class RecordingSleep:
-    """Stands in for asyncio.sleep in the client: remembers each wait, waits for nothing."""
-
-    delays: list[float] = field(default_factory=list)
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
+class Fake(Served[FakeAccount]):
+    """The running Customer fake as one test sees it."""
 
 
 @pytest.fixture(scope="session")
@@ -75,13 +48,7 @@ def auth_server() -> Iterator[FakeServer]:
 @pytest.fixture
 def fake(fake_server: FakeServer) -> Fake:
     account = new_account()
-    clock = account.clock
-    assert isinstance(clock, ManualClock)
-    state = fake_server.app.state
-    state.account = account
-    state.faults.clear()
-    state.requests.clear()
-    return Fake(server=fake_server, account=account, clock=clock)
+    return Fake(server=fake_server, account=account, clock=swap(fake_server, account))
 
 
 @pytest.fixture

@@ -58,6 +58,14 @@ def write(path: Path, text: str, mode: int = 0o600) -> Path:
     return path
 
 
+def refused(tmp_path: Path, body: str) -> tuple[Path, str]:
+    """A config file of `body`, and the one sentence loading it refuses it with."""
+    path = write(tmp_path / "config.toml", body)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    return path, str(caught.value)
+
+
 def command_printing(text: str, status: int = 0) -> str:
     """An api_key_command that prints `text` and exits with `status`."""
     code = f"import sys; sys.stdout.write({text!r}); sys.exit({status})"
@@ -136,13 +144,10 @@ def test_save_profile_first_profile_becomes_default_and_others_are_kept() -> Non
 
 
 def test_unknown_keys_are_an_error_that_says_what_was_meant(tmp_path: Path) -> None:
-    path = write(
-        tmp_path / "config.toml",
-        '[profiles.default]\napi_key = "k"\nread-only = true\n[ui]\ncolour = "red"\n',
+    path, message = refused(
+        tmp_path, '[profiles.default]\napi_key = "k"\nread-only = true\n[ui]\ncolour = "red"\n'
     )
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    assert str(caught.value) == (
+    assert message == (
         f"{path}: unknown keys profiles.default.read-only (did you mean read_only?), "
         "ui.colour (valid keys there: theme, refresh_interval, page_size, bell)"
     )
@@ -152,10 +157,7 @@ def test_unknown_keys_are_an_error_that_says_what_was_meant(tmp_path: Path) -> N
 
 
 def test_broken_toml_names_the_file_and_the_line(tmp_path: Path) -> None:
-    path = write(tmp_path / "config.toml", '[ui]\ntheme = "nord"\npage_size 20\n')
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    message = str(caught.value)
+    path, message = refused(tmp_path, '[ui]\ntheme = "nord"\npage_size 20\n')
     assert message.startswith(f"{path}: line 3, column")
     assert "expected '='" in message
 
@@ -189,10 +191,8 @@ def test_broken_toml_names_the_file_and_the_line(tmp_path: Path) -> None:
 def test_bad_value_message_names_the_file_and_the_field(
     tmp_path: Path, body: str, field: str, problem: str
 ) -> None:
-    path = write(tmp_path / "config.toml", body)
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    assert str(caught.value) == f"{path}: {field}: {problem}"
+    path, message = refused(tmp_path, body)
+    assert message == f"{path}: {field}: {problem}"
 
 
 def test_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
@@ -461,11 +461,9 @@ def test_every_key_misspelt_is_an_error_that_names_it(key: Any, tmp_path: Path) 
     for part in parts[:-1]:
         table = table[part]
     table[_misspelt(key.name)] = table.pop(key.name)
-    path = write(tmp_path / "config.toml", tomli_w.dumps(data))
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
+    path, message = refused(tmp_path, tomli_w.dumps(data))
     where = ".".join([*parts[:-1], _misspelt(key.name)])
-    assert str(caught.value) == f"{path}: unknown key {where} (did you mean {key.name}?)"
+    assert message == f"{path}: unknown key {where} (did you mean {key.name}?)"
 
 
 @pytest.mark.parametrize(
@@ -508,10 +506,8 @@ def test_every_key_misspelt_is_an_error_that_names_it(key: Any, tmp_path: Path) 
     ],
 )
 def test_unknown_key_sentences(tmp_path: Path, body: str, sentence: str) -> None:
-    path = write(tmp_path / "config.toml", body)
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    assert str(caught.value) == f"{path}: {sentence}"
+    path, message = refused(tmp_path, body)
+    assert message == f"{path}: {sentence}"
 
 
 def test_a_misspelt_read_only_never_gives_a_writable_run(tmp_path: Path) -> None:
@@ -524,11 +520,9 @@ def test_a_misspelt_read_only_never_gives_a_writable_run(tmp_path: Path) -> None
 
 
 def test_an_unknown_key_with_control_characters_is_quoted(tmp_path: Path) -> None:
-    path = write(tmp_path / "config.toml", '"\\u001b[2J" = 1\n')
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    assert "\x1b" not in str(caught.value)
-    assert '"\\u001b[2J"' in str(caught.value)
+    _, message = refused(tmp_path, '"\\u001b[2J" = 1\n')
+    assert "\x1b" not in message
+    assert '"\\u001b[2J"' in message
 
 
 def test_models_built_in_code_are_strict_too() -> None:
@@ -542,13 +536,10 @@ def test_models_built_in_code_are_strict_too() -> None:
 
 
 def test_default_profile_that_names_no_profile_is_an_error(tmp_path: Path) -> None:
-    path = write(
-        tmp_path / "config.toml",
-        'default_profile = "wrok"\n[profiles.work]\napi_key = "k"\n[profiles.client]\n',
+    path, message = refused(
+        tmp_path, 'default_profile = "wrok"\n[profiles.work]\napi_key = "k"\n[profiles.client]\n'
     )
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    assert str(caught.value) == (
+    assert message == (
         f"{path}: default_profile: no profile named 'wrok' "
         "(did you mean work? available: client, work)"
     )
@@ -695,10 +686,8 @@ def test_an_unknown_api_is_an_error(where: str, kwargs: Any) -> None:
 
 
 def test_an_unknown_api_in_the_file_is_an_error(tmp_path: Path) -> None:
-    path = write(tmp_path / "config.toml", '[profiles.work]\napi = "plaform"\n')
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    assert str(caught.value) == (
+    path, message = refused(tmp_path, '[profiles.work]\napi = "plaform"\n')
+    assert message == (
         f'{path}: profiles.work.api: must be "customer" or "platform" (did you mean platform?)'
     )
 
@@ -903,10 +892,8 @@ def test_pacing_defaults_and_values(tmp_path: Path) -> None:
 def test_bad_platform_values_name_the_field(
     tmp_path: Path, body: str, field: str, problem: str
 ) -> None:
-    path = write(tmp_path / "config.toml", body)
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    assert str(caught.value) == f"{path}: {field}: {problem}"
+    path, message = refused(tmp_path, body)
+    assert message == f"{path}: {field}: {problem}"
 
 
 def test_settings_built_the_old_way_still_work(tmp_path: Path) -> None:

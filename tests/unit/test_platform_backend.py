@@ -9,10 +9,9 @@ is sent.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import pytest
 
+from tests.fixtures import platform as fixtures
 from tests.fixtures.platform import (
     ACME,
     API_PASSWORD,
@@ -22,11 +21,11 @@ from tests.fixtures.platform import (
     STALE,
     UNMEASURED,
     PlatformFake,
-    RecordingSleep,
     fresh,
+    gb,
     installs,
     new_account,
-    serve,
+    queries,
     site_id,
 )
 from wpe_tui.api import UnsupportedError, ValidationError
@@ -35,32 +34,7 @@ from wpe_tui.core.backend import Backend
 from wpe_tui.fake import FakeServer
 from wpe_tui.fake.platform.account import PENDING_SECONDS
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeServer]:
-    yield from serve()
-
-
-@pytest.fixture
-def fake(server: FakeServer) -> PlatformFake:
-    return fresh(server)
-
-
-@pytest.fixture
-async def backend(fake: PlatformFake) -> AsyncIterator[PlatformBackend]:
-    platform = PlatformBackend(
-        API_USER, API_PASSWORD, fake.base_url, sleep=RecordingSleep(), backoff_base=0.01
-    )
-    yield platform
-    await platform.aclose()
-
-
-def queries(fake: PlatformFake) -> list[tuple[str, str, dict[str, str]]]:
-    return [(r.method, r.path, r.query) for r in fake.requests]
-
-
-def gb(value: int) -> float:
-    return round(value / 10**9, 3)
+server, fake, backend = fixtures.server, fixtures.fake, fixtures.backend
 
 
 # -- the seam -----------------------------------------------------------------------

@@ -9,54 +9,23 @@ API would refuse is refused before anything is sent.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 
+from tests.fixtures import platform as fixtures
 from tests.fixtures.platform import (
     ACME,
-    API_PASSWORD,
-    API_USER,
     PlatformFake,
-    RecordingSleep,
-    fresh,
     installs,
-    serve,
     site_id,
 )
 from wpe_tui.api import RateLimitError, UnsupportedError, ValidationError
 from wpe_tui.api.platform import PlatformBackend
 from wpe_tui.core.backend import Backend
-from wpe_tui.fake import FakeServer
 from wpe_tui.fake.platform.account import REQUESTED_SECONDS
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeServer]:
-    yield from serve()
-
-
-@pytest.fixture
-def fake(server: FakeServer) -> PlatformFake:
-    return fresh(server)
-
-
-@pytest.fixture
-async def backend(fake: PlatformFake) -> AsyncIterator[PlatformBackend]:
-    platform = PlatformBackend(
-        API_USER, API_PASSWORD, fake.base_url, sleep=RecordingSleep(), backoff_base=0.01
-    )
-    yield platform
-    await platform.aclose()
-
-
-def queries(fake: PlatformFake) -> list[tuple[str, str, dict[str, str]]]:
-    return [(r.method, r.path, r.query) for r in fake.requests]
-
-
-def gb(value: int) -> float:
-    return round(value / 10**9, 3)
+server, fake, backend = fixtures.server, fixtures.fake, fixtures.backend
 
 
 # -- backups ------------------------------------------------------------------------

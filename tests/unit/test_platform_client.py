@@ -10,7 +10,7 @@ is never followed. Plus the models' tolerance of what a real API sends.
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from tests.fixtures import platform as fixtures
 from tests.fixtures.platform import (
     API_PASSWORD,
     API_USER,
@@ -26,7 +27,6 @@ from tests.fixtures.platform import (
     RecordingSleep,
     fresh,
     new_account,
-    serve,
 )
 from wpe_tui import __version__
 from wpe_tui.api import (
@@ -48,27 +48,8 @@ from wpe_tui.fake import FakeServer
 TOKEN = base64.b64encode(f"{API_USER}:{API_PASSWORD}".encode()).decode()
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeServer]:
-    yield from serve()
-
-
-@pytest.fixture
-def fake(server: FakeServer) -> PlatformFake:
-    return fresh(server)
-
-
-@pytest.fixture
-def sleeps() -> RecordingSleep:
-    return RecordingSleep()
-
-
-@pytest.fixture
-async def client(fake: PlatformFake, sleeps: RecordingSleep) -> AsyncIterator[PlatformClient]:
-    async with PlatformClient(
-        API_USER, API_PASSWORD, fake.base_url, sleep=sleeps, backoff_base=0.01
-    ) as platform:
-        yield platform
+server, fake = fixtures.server, fixtures.fake
+sleeps, client = fixtures.sleeps, fixtures.client
 
 
 def leaks(text: str) -> bool:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.fixtures import platform as fixtures
 from tests.fixtures.platform import (
     API_PASSWORD,
     API_USER,
@@ -25,31 +25,13 @@ from tests.fixtures.platform import (
     PlatformFake,
     a_site_install,
     everything,
-    fresh,
     new_account,
     ok,
-    serve,
 )
-from wpe_tui.fake import FakeServer, ManualClock
+from wpe_tui.fake import ManualClock
 from wpe_tui.fake.platform import PlatformAccount, create_platform_app
 
-EMAILS = {"notification_emails": ["ops@example.com"]}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeServer]:
-    yield from serve()
-
-
-@pytest.fixture
-def fake(server: FakeServer) -> PlatformFake:
-    return fresh(server)
-
-
-@pytest.fixture
-def http(fake: PlatformFake) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=fake.base_url, auth=(API_USER, API_PASSWORD)) as client:
-        yield client
+server, fake, http = fixtures.server, fixtures.fake, fixtures.http
 
 
 # -- the account --------------------------------------------------------------------

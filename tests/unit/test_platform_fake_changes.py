@@ -11,46 +11,30 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.fixtures import platform as fixtures
 from tests.fixtures.platform import (
     API_PASSWORD,
     API_USER,
+    EMAILS,
     PlatformFake,
     a_site_install,
     everything,
     fresh,
     new_account,
     ok,
-    serve,
 )
 from wpe_tui.fake import FakeServer
 from wpe_tui.fake.platform import create_platform_app, platform_demo_transport
 from wpe_tui.fake.platform.account import PENDING_SECONDS, REQUESTED_SECONDS
 from wpe_tui.fake.platform.rules import OBJECT_PURGE_SECONDS
 
-EMAILS = {"notification_emails": ["ops@example.com"]}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeServer]:
-    yield from serve()
-
-
-@pytest.fixture
-def fake(server: FakeServer) -> PlatformFake:
-    return fresh(server)
-
-
-@pytest.fixture
-def http(fake: PlatformFake) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=fake.base_url, auth=(API_USER, API_PASSWORD)) as client:
-        yield client
+server, fake, http = fixtures.server, fixtures.fake, fixtures.http
 
 
 # -- backups ------------------------------------------------------------------------

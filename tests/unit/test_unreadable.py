@@ -1,14 +1,13 @@
 """Bad data costs only itself: one item of a list page that does not parse shows as an
 item marked unreadable, with the reason, and the rest of the page shows.
 
-The per-item parse on its own first, then both APIs over real loopback HTTP: the
-Customer fake's ``bad_record_rate`` and a record's ``overrides``, and the Hosting
-Platform fake's ``overrides``. Nothing pretends a bad date is 1970.
+The per-item parse on its own first, then the Customer API over real loopback HTTP
+(the fake's ``bad_record_rate`` and a record's ``overrides``); the Hosting Platform
+API's in test_platform_unreadable.py. Nothing pretends a bad date is 1970.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,17 +15,6 @@ import pytest
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
-from tests.fixtures.platform import (
-    ACME,
-    API_PASSWORD,
-    API_USER,
-    PlatformFake,
-    RecordingSleep,
-    fresh,
-    installs,
-    serve,
-    site_id,
-)
 from tests.unit.conftest import SEED, Fake
 from wpe_tui.api import (
     UNREADABLE,
@@ -42,9 +30,8 @@ from wpe_tui.api import (
     is_final,
 )
 from wpe_tui.api.models import MAX_REASON, read_item, read_items
-from wpe_tui.api.platform import PlatformBackend
 from wpe_tui.api.platform import models as wire
-from wpe_tui.fake import FakeAccount, FakeServer
+from wpe_tui.fake import FakeAccount
 from wpe_tui.fake.account import ListParams
 from wpe_tui.fake.records import OMIT
 from wpe_tui.fake.world import BAD_DATE
@@ -289,96 +276,3 @@ async def test_a_record_without_an_id_gets_a_placeholder_unique_on_its_list(
     assert second.id == f"unreadable-{site}-1-2"
     assert second.unreadable == 'id: not text ({"x": 1}), and 1 more'
     assert all(b.unreadable is None for b in page.results[2:])
-
-
-# -- the Hosting Platform API over loopback ----------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def platform_server() -> Iterator[FakeServer]:
-    yield from serve()
-
-
-@pytest.fixture
-def platform(platform_server: FakeServer) -> PlatformFake:
-    return fresh(platform_server)
-
-
-@pytest.fixture
-async def backend(platform: PlatformFake) -> AsyncIterator[PlatformBackend]:
-    async with PlatformBackend(
-        API_USER, API_PASSWORD, platform.base_url, sleep=RecordingSleep(), backoff_base=0.01
-    ) as platform_backend:
-        yield platform_backend
-
-
-async def test_platform_a_bad_site_is_marked_and_the_page_shows(
-    backend: PlatformBackend, platform: PlatformFake
-) -> None:
-    bad = platform.account.site_record(1)
-    bad.overrides = {"created_at": 12}
-
-    page = await backend.list_sites(per_page=10)
-
-    assert len(page.results) == 10
-    by_id = {s.id: s for s in page.results}
-    assert by_id[bad.id].unreadable == "created_at: not a date (12)"
-    assert by_id[bad.id].status == UNREADABLE and by_id[bad.id].name == bad.name
-    others = [s for s in page.results if s.id != bad.id]
-    assert all(s.unreadable is None for s in others)
-    assert all(s.created_at and s.created_at.year > EPOCH_YEAR for s in others)
-
-
-async def test_platform_a_bad_backup_is_marked_among_the_merged_ones(
-    backend: PlatformBackend, platform: PlatformFake
-) -> None:
-    site = site_id(platform, ACME)
-    install = platform.account.install_record(installs(platform, ACME)[0])
-    record = next(iter(platform.account.backups(install).values()))
-    record.overrides = {"create_time": BAD_DATE}
-
-    page = await backend.list_backups(site, per_page=100)
-
-    marked = [b for b in page.results if b.unreadable]
-    assert [(b.id, b.unreadable) for b in marked] == [
-        (record.id, f"create_time: not a date ({BAD_DATE})")
-    ]
-    assert marked[0].status == UNREADABLE and marked[0].install_id == install.id
-    assert len(page.results) > 1
-    assert all(b.created_at for b in page.results if not b.unreadable)
-
-
-async def test_platform_a_bad_domain_is_marked(
-    backend: PlatformBackend, platform: PlatformFake
-) -> None:
-    site = site_id(platform, ACME)
-    install = platform.account.install_record(installs(platform, ACME)[0])
-    domain = platform.account.domains(install)[0]
-    domain.overrides = {"name": {"x": 1}}
-
-    page = await backend.list_domains(site)
-
-    marked = [d for d in page.results if d.unreadable]
-    assert [(d.id, d.unreadable, d.status) for d in marked] == [
-        (domain.id, 'name: not text ({"x": 1})', UNREADABLE)
-    ]
-    assert any(d.name for d in page.results)
-
-
-async def test_platform_an_unreadable_install_of_no_site_is_listed_marked(
-    backend: PlatformBackend, platform: PlatformFake
-) -> None:
-    orphans = platform.account.orphan_install_ids()
-    platform.account.install_record(orphans[0]).overrides = {"created_at": 12}
-    # An install of a site that cannot be read is left to its site's own list.
-    sited = platform.account.install_record(installs(platform, ACME)[0])
-    sited.overrides = {"created_at": 12}
-
-    page = await backend.list_sites(per_page=100)
-
-    rows = {s.id: s for s in page.results}
-    orphan = rows[f"install:{orphans[0]}"]
-    assert orphan.unreadable == "created_at: not a date (12)" and orphan.status == UNREADABLE
-    assert f"install:{sited.id}" not in rows
-    assert rows[site_id(platform, ACME)].unreadable is None
-    assert len(rows) == len(page.results)  # no ID twice
