@@ -88,3 +88,15 @@ def when_short(moment: datetime | None) -> str:
     if local.year == now().astimezone().year:
         return local.strftime("%d %b %H:%M")
     return local.strftime("%d %b %Y")
+
+
+_BREAKS = re.compile(r"([-/._?&=])")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def breakable(text: str, longer_than: int = 40) -> str:
+    """A long ID or URL that wraps after its separators (a zero-width space after each),
+    not in the middle of a token; short values are left as they are."""
+    if len(text) <= longer_than or " " in text:
+        return text
+    return _BREAKS.sub(rf"\1{ZERO_WIDTH_SPACE}", text)

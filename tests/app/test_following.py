@@ -170,7 +170,7 @@ async def test_a_backup_detail_says_completed_when_the_activity_does(
         await pilot.pause()
         assert app.screen is detail
         assert detail.item.status == "completed"
-        assert re.search(r"Status\s+completed", shown(pilot)), "drawn as the panel said"
+        assert re.search(r"Status\s+✓ completed", shown(pilot)), "drawn as the panel said"
 
 
 async def test_an_exception_in_a_worker_opens_the_crash_screen(

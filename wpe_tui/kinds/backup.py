@@ -30,7 +30,7 @@ def _per_environment(capabilities: Capabilities) -> bool:
 
 
 BACKUP_FIELDS = [
-    Field(Column("ID", width=15, max_width=40), lambda b: dash(b.id)),
+    Field(Column("ID", width=15, max_width=40, tokens=True), lambda b: dash(b.id)),
     Field(
         Column("Description", min_width=14, weight=3, max_width=60), lambda b: dash(b.description)
     ),

@@ -27,12 +27,13 @@ _UNKNOWN = ("", "?")
 
 
 def status_text(status: str | None) -> Text:
-    """A status in its colour, after its symbol; unknown ones plain, never dropped."""
+    """A status in its colour, after its symbol (so it reads under NO_COLOR too: a
+    failed backup never looks like a completed one); unknown ones plain, with a "?"."""
     if not status:
         return Text("—")
     label = clean(status).replace("_", " ")
-    style, _symbol = _STATUS_STYLES.get(status.lower(), _UNKNOWN)
-    return Text(label, style=style)
+    style, symbol = _STATUS_STYLES.get(status.lower(), _UNKNOWN)
+    return Text(f"{symbol} {label}", style=style)
 
 
 def duration(delta: timedelta | None) -> str:

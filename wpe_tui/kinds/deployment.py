@@ -40,7 +40,7 @@ def _commit(deployment: Deployment) -> str:
 
 
 DEPLOYMENT_FIELDS = [
-    Field(Column("ID", width=15, max_width=40), lambda d: dash(d.id)),
+    Field(Column("ID", width=15, max_width=40, tokens=True), lambda d: dash(d.id)),
     Field(Column("Env", width=11), lambda d: dash(d.environment)),
     Field(
         Column("Source", min_width=16, weight=3, max_width=70),

@@ -53,7 +53,7 @@ SITE_FIELDS = [
         lambda s: dash(s.environment),
     ),
     Field(
-        Column("URL", min_width=14, weight=2, max_width=44, optional=True, drop=3),
+        Column("URL", min_width=14, weight=2, max_width=44, optional=True, drop=3, tokens=True),
         lambda s: short_url(s.url),
     ),
     Field(

@@ -24,7 +24,7 @@ from wpe_tui.kinds import ui
 from wpe_tui.kinds.backup import open_new_backup, open_restore
 from wpe_tui.kinds.base import Fact
 from wpe_tui.screens.base import WpeScreen
-from wpe_tui.text import clean
+from wpe_tui.text import breakable, clean
 from wpe_tui.widgets import Footer, OfflineBanner
 
 
@@ -33,7 +33,8 @@ def facts_table(rows: list[Fact]) -> Table:
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for label, value in rows:
-        table.add_row(label, value if isinstance(value, Text) else Text(value))
+        # A long URL or ID wraps after a separator, not in the middle of a token.
+        table.add_row(label, value if isinstance(value, Text) else Text(breakable(value)))
     return table
 
 

@@ -14,7 +14,6 @@ from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from wpe_tui.api import Account, ApiError, AuthError, Page, Site
@@ -27,6 +26,7 @@ from wpe_tui.core.sweep import Sweep
 from wpe_tui.kinds import ui
 from wpe_tui.kinds.site import SiteEntry, open_delete_site, open_edit_site, open_new_site
 from wpe_tui.screens.base import WpeScreen
+from wpe_tui.screens.list_view import ListView
 from wpe_tui.text import clean
 from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult
 
@@ -64,24 +64,9 @@ class SiteListScreen(WpeScreen):
         super().__init__(session, id="site-list")
         self.kind = kind("site")
         self.ui = ui("site")
-        caps = session.capabilities
-        self.server_sort = caps.server_sort
-        self.server_status = caps.server_status_filter
-        # Where the server cannot sort, the list starts in the API's own order; the
-        # profile's last choices (the state file) come back.
-        prefs = session.prefs()
-        self.sort: str | None = "name" if self.server_sort else None
-        if prefs.sort in self.kind.sort_fields:
-            self.sort = prefs.sort
-        self.order = prefs.order if prefs.order in ("asc", "desc") else "asc"
-        self.status: str | None = prefs.status if prefs.status in caps.site_statuses else None
         self.account: Account | None = None
         self.accounts: list[Account] = []
-        self.needle: str | None = None
-        self._sweep: Sweep[SiteEntry] | None = None
-        self._stop_sweep: Any = None
-        self._redraw: Timer | None = None
-        self._served = self._query(1, 1)  # what the table's pages were asked for with
+        self.view: ListView | None = None  # made with the table, in on_mount
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
@@ -102,11 +87,60 @@ class SiteListScreen(WpeScreen):
         return self.query_one("#sites", PagedTable)
 
     def on_mount(self) -> None:
+        caps = self.session.capabilities
+        # Where the server cannot sort, the list starts in the API's own order; the
+        # profile's last choices (the state file) come back.
+        prefs = self.session.prefs()
+        self.view = ListView(
+            self.session,
+            self.kind,
+            self.ui,
+            self.table,
+            self._list_query,
+            key="sites",
+            statuses=caps.site_statuses,
+            sort=prefs.sort or ("name" if caps.server_sort else None),
+            order=prefs.order if prefs.order in ("asc", "desc") else "asc",
+            status=prefs.status,
+            timer=self.set_timer,
+            changed=self._changed,
+        )
         self.table.focus()
         self.table.load_page(1)
         self._update_title()
-        if self.session.capabilities.accounts:
+        if caps.accounts:
             self.run_worker(self._load_accounts(), group="accounts")
+
+    @property
+    def list_view(self) -> ListView:
+        assert self.view is not None, "made on mount"
+        return self.view
+
+    @property
+    def sort(self) -> str | None:
+        return self.list_view.sort
+
+    @property
+    def order(self) -> str:
+        return self.list_view.order
+
+    @property
+    def status(self) -> str | None:
+        return self.list_view.status
+
+    @property
+    def needle(self) -> str | None:
+        return self.view.needle if self.view is not None else None
+
+    @property
+    def local(self) -> bool:
+        return self.view is not None and self.view.local
+
+    def _changed(self) -> None:
+        view = self.list_view
+        self.session.set_prefs(sort=view.sort, order=view.order, status=view.status)
+        self._update_title()
+        self.refollow()
 
     async def _load_accounts(self) -> None:
         backend = self.session.backend
@@ -124,25 +158,15 @@ class SiteListScreen(WpeScreen):
 
     # -- loading -------------------------------------------------------------
 
-    def _query(self, page: int, per_page: int) -> ListQuery:
-        """What the server is asked: only what it can do."""
-        return ListQuery(
-            page=page,
-            per_page=per_page,
-            sort=self.sort if self.server_sort else None,
-            order=self.order if self.server_sort else None,
-            status=self.status if self.server_status else None,
-        )
-
-    async def _list(self, page: int, per_page: int, *, background: bool) -> Page[Site]:
-        backend, query = self.session.backend, self._query(page, per_page)
+    async def _list_query(self, query: ListQuery, background: bool) -> Page[Site]:
+        backend = self.session.backend
         return await self.session.read(
             lambda: self.kind.list(backend, None, query), background=background
         )
 
     async def _fetch(self, page: int) -> PageResult:
-        answer = await self._list(page, self.table.page_size, background=False)
-        return self._rows(answer)
+        query = self.list_view.server_query(page, self.table.page_size)
+        return self._rows(await self._list_query(query, False))
 
     def _rows(self, answer: Page[Site]) -> PageResult:
         sites = [self._named(site) for site in answer.results]
@@ -172,7 +196,8 @@ class SiteListScreen(WpeScreen):
                 for keys in in_flight.values()
                 for key in keys
             ]
-        query = (self.sort, self.order, self.status, self.table.page_size)
+        served = self.list_view.server_query(1, self.table.page_size)
+        query = (served.sort, served.order, served.status, self.table.page_size)
         return [
             PageTarget(
                 ("sites", query, page),
@@ -186,7 +211,8 @@ class SiteListScreen(WpeScreen):
         ]
 
     def _refetcher(self, page: int) -> Any:
-        backend, query = self.session.backend, self._query(page, self.table.page_size)
+        backend = self.session.backend
+        query = self.list_view.server_query(page, self.table.page_size)
 
         async def fetch() -> Page[Site]:
             return await self.kind.list(backend, None, query)  # the follower schedules it
@@ -221,42 +247,22 @@ class SiteListScreen(WpeScreen):
     # -- title ---------------------------------------------------------------
 
     def _update_title(self) -> None:
-        table = self.table
-        total = table.total
+        if self.view is None:
+            return
+        view = self.view
         parts = [f"[b]{escape(self.session.label)}[/b]"]
         if self.session.capabilities.accounts:
             if self.account is not None:
                 parts.append(f"account {escape(clean(self.account.name))}")
             elif self.accounts:
                 parts.append(f"all {len(self.accounts)} accounts")
-        if self.local:
-            parts.append(self._local_count())
-        elif total is None:
-            parts.append("loading sites…")
-        else:
-            parts.append(f"{total:,} sites · {table.loaded_count:,} loaded")
-        if self.sort is None:
-            parts.append("in the API's order")
-        else:
-            arrow = "↑" if self.order == "asc" else "↓"
-            parts.append(f"sort {self.sort.replace('_', ' ')} {arrow}")
-        if self.status is not None:
-            parts.append(f"status {self.status}")
+        parts.append(view.count("site"))
+        parts.append(view.order_text())
+        if view.status is not None:
+            parts.append(f"status {view.status}")
         if self.session.read_only:
             parts.append("[reverse] read-only [/]")
         self.query_one("#title-bar", Static).update(" · ".join(parts))
-
-    def _local_count(self) -> str:
-        count = self.table.row_count
-        matches = f"{count:,} match{'es' if count != 1 else ''}"
-        sweep = self._sweep
-        if sweep is None or sweep.total is None:
-            return f"{matches} · searching"
-        if sweep.running:
-            return f"{matches} · searching {sweep.searched:,} of {sweep.total:,}"
-        if sweep.failed:
-            return f"{matches} · searched {sweep.searched:,} of {sweep.total:,} (r to retry)"
-        return f"{matches} of {sweep.total:,} sites" if count else "no match"
 
     def on_paged_table_load_failed(self, event: PagedTable.LoadFailed) -> None:
         if isinstance(event.error, AuthError) and not self.session.demo:
@@ -272,61 +278,25 @@ class SiteListScreen(WpeScreen):
 
     # -- sort, order and status: the server's, or done here ------------------------
 
-    def _requery(self, near: int | None = None) -> None:
-        self.session.set_prefs(sort=self.sort, order=self.order, status=self.status)
-        if self.local:
-            self._show_local()
-            self._update_title()
-            return
-        if self.table.showing_matches:
-            self._stop_local()
-            self.table.clear_matches()
-        served = self._query(1, 1)
-        if served != self._served:
-            self._served = served
-            current = self.table.current_row
-            self.table.reset(keep_key=current.key if current else None, near=near)
-        self._update_title()
-
     def action_cycle_sort(self) -> None:
-        fields: tuple[str | None, ...] = self.kind.sort_fields
-        if not self.server_sort:
-            fields = (None, *fields)  # back to the API's own order at the end
-            self._say_local("sort")
-        self.sort = fields[(fields.index(self.sort) + 1) % len(fields)]
-        self._requery()
+        self.list_view.cycle_sort()
 
     def action_toggle_order(self) -> None:
-        self.order = "desc" if self.order == "asc" else "asc"
-        table = self.table
-        mirrored = None
-        if not self.local and table.total is not None:
-            mirrored = table.total - 1 - table.cursor  # where the same site lands reversed
-        self._requery(near=mirrored)
+        self.list_view.toggle_order()
 
     def action_cycle_status(self) -> None:
-        statuses: tuple[str | None, ...] = (None, *self.session.capabilities.site_statuses)
-        index = statuses.index(self.status) if self.status in statuses else 0
-        self.status = statuses[(index + 1) % len(statuses)]
-        if not self.server_status:
-            self._say_local("filter by status")
-        self._requery()
-
-    def _say_local(self, what: str) -> None:
-        api = self.session.capabilities.name
-        self.notify(f"The {api} cannot {what}: every page is read and it is done here.", timeout=5)
+        self.list_view.cycle_status()
 
     def set_account(self, account: Account | None) -> None:
         """The palette's account filter (None: every account)."""
         self.account = account
-        self._requery()
-        self.refollow()
+        chosen = account.id if account is not None else None
+        self.list_view.also = (lambda site: site.account_id == chosen) if account else None
+        self.list_view.apply()
 
     def action_refresh(self) -> None:
-        self.session.sweeps.forget("sites")
         self.table.reload()
-        if self.local:
-            self._start_local()
+        self.list_view.refresh()
         self._update_title()
 
     # -- changes: new, edit, delete --------------------------------------------
@@ -399,9 +369,7 @@ class SiteListScreen(WpeScreen):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.needle = event.value.strip().lower() or None
-        self._requery()
-        self.refollow()
+        self.list_view.filter(event.value)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
@@ -413,115 +381,17 @@ class SiteListScreen(WpeScreen):
             return
         box.value = ""
         box.add_class("hidden")
-        self.needle = None
         self.refresh_bindings()
         self.table.focus()
-        self._requery()
-        self.refollow()
-
-    # -- the local view: a sweep's sites, filtered and sorted here -------------------
-
-    @property
-    def local(self) -> bool:
-        """Whether what is shown is worked out here rather than paged from the server."""
-        return (
-            self.needle is not None
-            or self.account is not None
-            or (self.status is not None and not self.server_status)
-            or (self.sort is not None and not self.server_sort)
-        )
-
-    def sweep(self) -> Sweep[SiteEntry]:
-        """Every site of the server's query, read in the background (shared with the
-        palette)."""
-        query = self._query(1, 1)
-        key = ("sites", query.sort, query.order, query.status)
-        sweep = self.session.sweeps.get(key)
-        if sweep is None:
-
-            async def fetch(page: int, size: int) -> Page[Site]:
-                return await self._list(page, size, background=True)
-
-            sweep = self.session.sweeps.keep(
-                key,
-                Sweep(
-                    fetch,
-                    self.ui.entry,
-                    self.ui.entry_text,
-                    per_page=self.session.capabilities.max_page_size,
-                    # Every slot: the user's own requests still go first.
-                    concurrency=self.session.scheduler.max_in_flight,
-                ),
-            )
-        sweep.start()
-        return sweep
-
-    def _start_local(self) -> None:
-        sweep = self.sweep()
-        if sweep is not self._sweep:
-            if self._stop_sweep is not None:
-                self._stop_sweep()
-            self._sweep = sweep
-            self._stop_sweep = sweep.subscribe(self._sweep_progressed)
-
-    def _stop_local(self) -> None:
-        if self._stop_sweep is not None:
-            self._stop_sweep()
-        self._stop_sweep = None
-        self._sweep = None  # the sweep itself goes on: the palette or the next `/` uses it
-
-    def _sweep_progressed(self) -> None:
-        if self._redraw is None:
-            size = self._sweep.searched if self._sweep is not None else 0
-            self._redraw = self.set_timer(MATCH_REDRAW + size / 100_000, self._redraw_local)
-
-    def _redraw_local(self) -> None:
-        self._redraw = None
-        if self.local:
-            self._show_local()
-            self._update_title()
-
-    def _show_local(self) -> None:
-        if not self.local:
-            self._stop_local()
-            self.table.clear_matches()
-            return
-        self._start_local()
-        sweep = self._sweep
-        found: list[Any] = [row.data for row in self.table.loaded_rows()]
-        if sweep is not None and sweep.total is not None:
-            if sweep.done:
-                found = sweep.entries()  # everything, in the server's order
-            else:
-                seen = {site.id for site in found}
-                found += [entry for entry in sweep.entries() if entry.id not in seen]
-        found = [entry for entry in found if self._wanted(entry)]
-        if self.sort is not None and not self.server_sort:
-            found.sort(key=_sort_key(self.sort), reverse=self.order == "desc")
-        caps, ui_kind = self.session.capabilities, self.ui
-        done = sweep is not None and sweep.done
-        self.table.show_matches(
-            found,
-            lambda entry: ui_kind.row(entry, caps),
-            lambda entry: str(entry.id),
-            no_match="no match" if done else "no match yet",
-        )
-
-    def _wanted(self, entry: Any) -> bool:
-        if self.needle is not None and self.needle not in self.ui.search_text(entry):
-            return False
-        if self.account is not None and getattr(entry, "account_id", None) != self.account.id:
-            return False
-        return (
-            self.status is None or self.server_status or (entry.status or "").lower() == self.status
-        )
+        self.list_view.filter(None)
 
     def on_unmount(self) -> None:
-        self._stop_local()
+        if self.view is not None:
+            self.view.stop()
 
     def load_everything(self) -> Sweep[SiteEntry]:
         """The sweep the palette searches (names not loaded yet become searchable)."""
-        return self.sweep()
+        return self.list_view.sweep()
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         """The account filter, for the palette: (title, help, what it does)."""

@@ -60,6 +60,9 @@ class Column:
     # A flexible column narrower than this makes optional columns give way first
     # (a site's name cut to 20 characters tells three sites apart no more).
     want: int | None = None
+    # An ID or a URL is cut at the end of a token (after a "-", "/" or "."), never
+    # in the middle of one.
+    tokens: bool = False
 
 
 @dataclass
@@ -174,6 +177,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._no_match = ""
         self._keep_key: str | None = None
         self._width_cache: tuple[int, list[int]] | None = None
+        self._sorted: tuple[str, bool] | None = None
 
     # -- what the table holds ------------------------------------------------
 
@@ -672,6 +676,8 @@ class PagedTable(ScrollView, can_focus=True):
                 text.append(" ")
             first = False
             part = cell.copy() if isinstance(cell, Text) else Text(clean(str(cell)))
+            if column.tokens and part.cell_len > cell_width:
+                part = Text(cut_at_token(part.plain, cell_width), style=part.style)
             part.truncate(cell_width, overflow="ellipsis", pad=True)
             if column.justify == "right":
                 part.rstrip()
@@ -685,7 +691,7 @@ class PagedTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("paged-table--header")
-            return self._line([c.label for c in self.columns], width, base + header)
+            return self._line(self._labels(), width, base + header)
         index = int(self.scroll_y) + y - 1
         if index >= self.row_count:
             if y == 1 and self.row_count == 0:
@@ -705,6 +711,18 @@ class PagedTable(ScrollView, can_focus=True):
             return self._line(["", note], width, style + placeholder)
         return self._line(row.cells, width, style)
 
+    def mark_sorted(self, label: str | None, ascending: bool = True) -> None:
+        """Show an arrow after the label of the column the rows are sorted by."""
+        self._sorted = (label, ascending) if label else None
+        self.refresh()
+
+    def _labels(self) -> list[str]:
+        sorted_by = self._sorted
+        if sorted_by is None:
+            return [c.label for c in self.columns]
+        arrow = " ↑" if sorted_by[1] else " ↓"
+        return [c.label + (arrow if c.label == sorted_by[0] else "") for c in self.columns]
+
     def _message_line(self, width: int, style: Style) -> Strip:
         if self._matches is None and self._state.total is None:
             text = "could not load: r to retry" if self._state.failed else "loading…"
@@ -714,6 +732,20 @@ class PagedTable(ScrollView, can_focus=True):
             text = self.empty_text
         placeholder = self.get_component_rich_style("paged-table--placeholder")
         return Strip([Segment(" " + text, style + placeholder)]).adjust_cell_length(width, style)
+
+
+SEPARATORS = "-/._:?&=@"  # what a token of an ID or a URL ends with
+
+
+def cut_at_token(text: str, width: int) -> str:
+    """`text` in `width` cells, cut after the last whole token that fits, with "…"."""
+    if len(text) <= width:
+        return text
+    room = max(1, width - 1)
+    cut = max((text.rfind(end, 0, room) for end in SEPARATORS), default=-1)
+    # Cut after the separator, so what is shown ends with a whole token.
+    kept = text[: cut + 1] if cut >= room // 2 else text[:room]
+    return kept + "…"
 
 
 def _unique(rows: list[Row]) -> list[Row]:
