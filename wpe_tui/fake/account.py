@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from wpe_tui.fake import generate as gen
 from wpe_tui.fake import work
-from wpe_tui.fake.clock import Clock, SystemClock
+from wpe_tui.fake.clock import Clock
 from wpe_tui.fake.generate_deployments import generate_deployments
 from wpe_tui.fake.listing import GONE, ListParams, list_rows, paginate
 from wpe_tui.fake.records import (
@@ -36,7 +36,7 @@ PROVISION_SECONDS = work.PROVISION_SECONDS
 DELETE_SECONDS = 10.0
 
 
-class FakeAccount:
+class FakeAccount(gen.GeneratedAccount):
     """An in-memory WP Engine account of ``sites`` generated sites.
 
     The keyword options make it less kind than it is by default, as real accounts are:
@@ -55,20 +55,14 @@ class FakeAccount:
         backup_seconds: float | None = None,
         bad_record_rate: float = 0.0,
     ) -> None:
-        if sites < 0:
-            raise ValueError("sites must be 0 or more")
+        super().__init__(sites, seed, clock)
         self.world = World(
             stuck_rate=stuck_rate,
             odd_status_rate=odd_status_rate,
             backup_seconds=backup_seconds,
             bad_record_rate=bad_record_rate,
         )
-        self.seed = seed
-        self.clock: Clock = clock if clock is not None else SystemClock()
-        self.epoch: datetime = self.clock.now().replace(microsecond=0)
         self.generated_sites = sites
-        self._names = gen.NameBook(seed)
-        self._timeline = gen.SiteTimeline(seed, sites, self.epoch)
         self._records: dict[int, SiteRecord] = {}
         self._created = 0  # sites added through POST /sites, indices after the generated ones
         self._base_statuses: list[str] | None = None
@@ -92,9 +86,6 @@ class FakeAccount:
     @property
     def total_indices(self) -> int:
         return self.generated_sites + self._created
-
-    def now(self) -> datetime:
-        return self.clock.now()
 
     @staticmethod
     def site_id(index: int) -> str:

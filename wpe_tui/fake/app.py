@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -11,7 +13,7 @@ from starlette.routing import Mount, Route
 
 from wpe_tui.fake import validation as v
 from wpe_tui.fake.account import FakeAccount
-from wpe_tui.fake.faults import FaultMiddleware, FaultSettings, RecordedRequest
+from wpe_tui.fake.faults import FaultMiddleware, FaultOptions, FaultSettings, RecordedRequest
 from wpe_tui.fake.records import ApiError
 from wpe_tui.fake.world import World
 
@@ -148,25 +150,21 @@ def create_app(
     account: FakeAccount | None = None,
     *,
     api_key: str | None = None,
-    latency_ms: float = 0,
-    jitter_ms: float | None = None,
-    fail_rate: float = 0.0,
-    rate_limit_rate: float = 0.0,
-    retry_after: float = 1.0,
-    drop_rate: float = 0.0,
     write_latency_ms: float = 0.0,
     seed: int = 1,
     stuck_rate: float = 0.0,
     odd_status_rate: float = 0.0,
     backup_seconds: float | None = None,
     bad_record_rate: float = 0.0,
+    **faults: Unpack[FaultOptions],
 ) -> Starlette:
     """The fake API; its base URL is ``<origin>/v1``.
 
     ``app.state.account`` is the FakeAccount, ``app.state.faults`` the FaultSettings
-    and ``app.state.requests`` every request received, in order. The account options
-    (``stuck_rate`` and the others of `World`) build the account when none is given;
-    with an account, give them to `FakeAccount` instead.
+    (``faults``: latency, failures, 429s, drops) and ``app.state.requests`` every
+    request received, in order. The account options (``stuck_rate`` and the others of
+    `World`) build the account when none is given; with an account, give them to
+    `FakeAccount` instead.
     """
     world = World(
         stuck_rate=stuck_rate,
@@ -184,24 +182,17 @@ def create_app(
         )
     elif world != World():
         raise ValueError("give the account options to FakeAccount(...), not with an account")
-    faults = FaultSettings(
-        latency_ms=latency_ms,
-        jitter_ms=jitter_ms,
-        fail_rate=fail_rate,
-        rate_limit_rate=rate_limit_rate,
-        retry_after=retry_after,
-        drop_rate=drop_rate,
-        write_latency_ms=write_latency_ms,
-        seed=seed,
-    )
+    settings = FaultSettings(seed=seed, write_latency_ms=write_latency_ms, **faults)
     requests: list[RecordedRequest] = []
     app = Starlette(
         routes=[Mount("/v1", routes=ROUTES)],
-        middleware=[Middleware(FaultMiddleware, faults=faults, requests=requests, api_key=api_key)],
+        middleware=[
+            Middleware(FaultMiddleware, faults=settings, requests=requests, api_key=api_key)
+        ],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error},
     )
     app.state.account = account
-    app.state.faults = faults
+    app.state.faults = settings
     app.state.requests = requests
     app.state.api_key = api_key
     return app

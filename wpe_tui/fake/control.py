@@ -14,7 +14,6 @@ API, and nothing a real server has.
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 import threading
 import time
@@ -24,7 +23,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wpe_tui.fake.faults import WRITE_METHODS, FaultSettings
+from wpe_tui.fake.faults import WRITE_METHODS, FaultSettings, HttpMiddleware, send_json
 
 PREFIX = "/__fake__"
 MAX_NEXT = 100_000
@@ -40,38 +39,20 @@ def _is_loopback(scope: Scope) -> bool:
         return False
 
 
-async def _answer(send: Send, status: int, body: dict[str, Any]) -> None:
-    payload = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(payload)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})
-
-
-class TestControl:
+class TestControl(HttpMiddleware):
     """ASGI middleware: serves ``/__fake__/…`` and counts every other request."""
 
     __test__ = False  # not a pytest class, whatever its name says
 
     def __init__(self, app: ASGIApp, faults: FaultSettings) -> None:
-        self.app = app
+        super().__init__(app)
         self.faults = faults
         self.started = time.monotonic()
         self._lock = threading.Lock()
         self._methods: Counter[str] = Counter()
         self._statuses: Counter[str] = Counter()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
         if path == PREFIX or path.startswith(PREFIX + "/"):
             await self._control(scope, send)
@@ -103,18 +84,18 @@ class TestControl:
 
     async def _control(self, scope: Scope, send: Send) -> None:
         if not _is_loopback(scope):
-            await _answer(send, 403, {"error": "forbidden", "message": "loopback only"})
+            await send_json(send, 403, {"error": "forbidden", "message": "loopback only"})
             return
         path, method = scope["path"], scope["method"]
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         if path == PREFIX + "/stats" and method == "GET":
-            await _answer(send, 200, self.stats())
+            await send_json(send, 200, self.stats())
         elif path == PREFIX + "/rate-limit" and method == "POST":
             await self._rate_limit(query, send)
         elif path in (PREFIX + "/stats", PREFIX + "/rate-limit"):
-            await _answer(send, 405, {"error": "method_not_allowed", "message": method})
+            await send_json(send, 405, {"error": "method_not_allowed", "message": method})
         else:
-            await _answer(send, 404, {"error": "not_found", "message": f"No control {path}"})
+            await send_json(send, 404, {"error": "not_found", "message": f"No control {path}"})
 
     async def _rate_limit(self, query: dict[str, str], send: Send) -> None:
         errors: dict[str, list[str]] = {}
@@ -131,9 +112,9 @@ class TestControl:
                 errors["retry_after"] = ["must be a number of seconds from 0 to 86400"]
         if errors:
             invalid = {"error": "validation_error", "message": "Invalid control", "errors": errors}
-            await _answer(send, 400, invalid)
+            await send_json(send, 400, invalid)
             return
         count = int(raw_next)
         self.faults.rate_limit_next(count, retry_after=retry_after)
         body = {"next": count, "retry_after": retry_after, "pending": self.faults.pending}
-        await _answer(send, 200, body)
+        await send_json(send, 200, body)

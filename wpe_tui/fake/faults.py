@@ -10,7 +10,7 @@ import re
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import parse_qsl
 
 import httpx
@@ -146,7 +146,35 @@ _ERROR_NAMES = {
 }
 
 
-async def _send_json(
+class FaultOptions(TypedDict, total=False):
+    """The faults either fake takes as keywords (see `FaultSettings`)."""
+
+    latency_ms: float
+    jitter_ms: float | None
+    fail_rate: float
+    rate_limit_rate: float
+    retry_after: float
+    drop_rate: float
+
+
+class HttpMiddleware:
+    """An ASGI middleware of HTTP requests: anything else (lifespan) passes through to
+    `app` untouched; subclasses handle a request in `http`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+async def send_json(
     send: Send,
     status: int,
     body: dict[str, Any],
@@ -167,7 +195,7 @@ async def _send_json(
     await send({"type": "http.response.body", "body": payload})
 
 
-class FaultMiddleware:
+class FaultMiddleware(HttpMiddleware):
     """Records each request, then delays, injects a fault or checks the API key."""
 
     def __init__(
@@ -177,15 +205,12 @@ class FaultMiddleware:
         requests: list[RecordedRequest],
         api_key: str | None,
     ) -> None:
-        self.app = app
+        super().__init__(app)
         self.faults = faults
         self.requests = requests
         self.api_key = api_key
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await _read_body(receive)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         authorization = headers.pop("authorization", "")
@@ -218,7 +243,7 @@ class FaultMiddleware:
             await _inject(fault, send if fault.kind == "drop" else recording_send)
             return
         if not self._authorised(authorization):
-            await _send_json(
+            await send_json(
                 recording_send,
                 401,
                 {"error": "unauthorized", "message": "Missing or invalid API key"},
@@ -272,7 +297,7 @@ def _late(send: Send, seconds: float) -> Send:
 async def _inject(fault: Fault, send: Send) -> None:
     if fault.kind == "rate_limit":
         wait = f"{fault.retry_after:g}"
-        await _send_json(
+        await send_json(
             send,
             429,
             {"error": "rate_limited", "message": f"Too many requests; retry after {wait} s"},
@@ -280,7 +305,7 @@ async def _inject(fault: Fault, send: Send) -> None:
         )
     elif fault.kind == "error":
         name = _ERROR_NAMES.get(fault.status, "server_error")
-        await _send_json(send, fault.status, {"error": name, "message": "Simulated server error"})
+        await send_json(send, fault.status, {"error": name, "message": "Simulated server error"})
     else:
         # Promise a body, then die: the client sees a connection cut mid-response.
         await send(

@@ -14,6 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from wpe_tui.fake.clock import Clock, SystemClock
 from wpe_tui.fake.records import (
     CONTENT_KEYS,
     BackupRecord,
@@ -197,6 +198,24 @@ class SiteTimeline:
         return self._epoch - timedelta(seconds=int(back))
 
 
+class GeneratedAccount:
+    """What both fake accounts start from: ``sites`` generated sites of ``seed``, a clock
+    (the wall clock by default), and ``epoch``, the clock's time at construction in whole
+    seconds, which everything historic is placed against; the sites' names and times."""
+
+    def __init__(self, sites: int, seed: int, clock: Clock | None) -> None:
+        if sites < 0:
+            raise ValueError("sites must be 0 or more")
+        self.seed = seed
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.epoch: datetime = self.clock.now().replace(microsecond=0)
+        self._names = NameBook(seed)
+        self._timeline = SiteTimeline(seed, sites, self.epoch)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+
 def generate_site(
     seed: int,
     index: int,
@@ -300,16 +319,28 @@ def is_new_or_stuck(site: SiteRecord, epoch: datetime) -> bool:
     return site.provisioned_at is not None and site.created_at >= epoch - timedelta(hours=1)
 
 
+def history(
+    seed: int, salt: int, site: SiteRecord, epoch: datetime, fewest: int, most: int, days: int
+) -> tuple[random.Random, int, float] | None:
+    """How a site's past backups or deployments are drawn: the random stream, how many
+    there are (``fewest`` to ``most``) and the seconds between them (at most ``days``
+    days); None for a site still being set up, which has none."""
+    if is_new_or_stuck(site, epoch):
+        return None
+    rng = rng_for(seed, salt, site.index)
+    count = rng.randint(fewest, most)
+    usable = (epoch - site.created_at).total_seconds() - 3600
+    return rng, count, min(days * 86400.0, usable / (count + 1))
+
+
 def generate_backups(
     seed: int, site: SiteRecord, epoch: datetime, world: World | None = None
 ) -> list[BackupRecord]:
-    if is_new_or_stuck(site, epoch):
+    plan = history(seed, SALT_BACKUPS, site, epoch, 10, 40, days=7)
+    if plan is None:
         return []
-    rng = rng_for(seed, SALT_BACKUPS, site.index)
-    count = rng.randint(10, 40)
+    rng, count, spacing = plan
     running = has_running_backup(seed, site.index)
-    usable = (epoch - site.created_at).total_seconds() - 3600
-    spacing = min(7 * 86400.0, usable / (count + 1))
     texts = [text for text, _ in _DESCRIPTIONS]
     weights = [weight for _, weight in _DESCRIPTIONS]
     backups: list[BackupRecord] = []

@@ -13,8 +13,7 @@ from wpe_tui.fake.generate import (
     SALT_ODD_DEPLOYMENT,
     deployment_id,
     has_running_deployment,
-    is_new_or_stuck,
-    rng_for,
+    history,
     slugify,
 )
 from wpe_tui.fake.records import DeploymentRecord, SiteRecord, iso
@@ -91,13 +90,11 @@ def _branch_for(rng: random.Random, environment: str) -> str:
 def generate_deployments(
     seed: int, site: SiteRecord, epoch: datetime, world: World | None = None
 ) -> list[DeploymentRecord]:
-    if is_new_or_stuck(site, epoch):
+    plan = history(seed, SALT_DEPLOYMENTS, site, epoch, 5, 20, days=5)
+    if plan is None:
         return []
-    rng = rng_for(seed, SALT_DEPLOYMENTS, site.index)
-    count = rng.randint(5, 20)
+    rng, count, spacing = plan
     running = has_running_deployment(seed, site.index)
-    usable = (epoch - site.created_at).total_seconds() - 3600
-    spacing = min(5 * 86400.0, usable / (count + 1))
     slug = slugify(site.name)
     org = rng.choice((slug, "wpe-agency", "northwind-dev", "pixel-and-pine"))
     repository = f"github.com/{org}/{slug}{rng.choice(('', '-theme', '-site', '-wp'))}"

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from wpe_tui.fake.account import FakeAccount
 from wpe_tui.fake.app import create_app
 from wpe_tui.fake.control import TestControl
-from wpe_tui.fake.faults import DroppedConnection
+from wpe_tui.fake.faults import DroppedConnection, HttpMiddleware
 
 if TYPE_CHECKING:
     # Imported when a server starts: `wpe-tui --demo` runs in-process and never needs it.
@@ -37,7 +37,7 @@ def _quiet_drops() -> None:
         logger.addFilter(_HideDroppedConnections())
 
 
-class AccessLog:
+class AccessLog(HttpMiddleware):
     """ASGI middleware: one line per request, written when its answer has been sent.
 
     ``2025-01-31T12:00:00.123456Z GET /v1/sites?page=1 200 1.8ms``: the time the
@@ -46,13 +46,10 @@ class AccessLog:
     """
 
     def __init__(self, app: ASGIApp, stream: TextIO | None = None) -> None:
-        self.app = app
+        super().__init__(app)
         self.stream = stream
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         arrived = datetime.now(UTC)
         started = time.perf_counter()
         status: int | None = None
@@ -212,8 +209,6 @@ def run_demo_server(
 
     With ``access_log``, one line per request goes to stdout (see `AccessLog`).
     """
-    import uvicorn
-
     account = FakeAccount(
         sites=sites,
         seed=seed,
@@ -232,10 +227,20 @@ def run_demo_server(
         write_latency_ms=write_latency_ms,
         seed=seed,
     )
+    banner = f"Fake WP Engine API on http://{host}:{port}/v1 (any API key works; Ctrl+C stops)"
+    serve_in_foreground(app, host, port, banner)
+
+
+def serve_in_foreground(
+    app: ASGIApp, host: str, port: int, banner: str, *, access_log: bool = False
+) -> None:
+    """Serve `app` with uvicorn until interrupted (Ctrl+C), once `banner` is printed;
+    with ``access_log``, one line per request goes to stdout (see `AccessLog`)."""
+    import uvicorn
+
+    if access_log:
+        app = AccessLog(app)
     _quiet_drops()
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-    print(
-        f"Fake WP Engine API on http://{host}:{port}/v1 (any API key works; Ctrl+C stops)",
-        flush=True,
-    )
+    print(banner, flush=True)
     uvicorn.Server(config).run()

@@ -13,8 +13,8 @@ import threading
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from wpe_tui.fake.clock import Clock, SystemClock
-from wpe_tui.fake.generate import NameBook, SiteTimeline
+from wpe_tui.fake.clock import Clock
+from wpe_tui.fake.generate import GeneratedAccount
 from wpe_tui.fake.platform import generate as gen
 from wpe_tui.fake.platform import ids, rules
 from wpe_tui.fake.platform.records import (
@@ -36,7 +36,7 @@ REQUESTED_SECONDS = 3.0  # a new backup waits this long before it starts
 USER = {"first_name": "Jordan", "last_name": "Rivera", "email": "jordan@harborlight.example"}
 
 
-class PlatformAccount:
+class PlatformAccount(GeneratedAccount):
     """The fake's whole world: accounts, sites, installs and what happened to them."""
 
     def __init__(
@@ -48,14 +48,10 @@ class PlatformAccount:
         stuck_rate: float = 0.0,
         backup_seconds: float = 20.0,
     ) -> None:
-        if sites < 0:
-            raise ValueError("sites must be 0 or more")
+        super().__init__(sites, seed, clock)
         if not 0.0 <= stuck_rate <= 1.0:
             raise ValueError("stuck_rate is between 0 and 1")
-        self.seed = seed
         self.sites = sites
-        self.clock: Clock = clock if clock is not None else SystemClock()
-        self.epoch: datetime = self.clock.now().replace(microsecond=0)
         self.stuck_rate = stuck_rate
         self.backup_seconds = backup_seconds
         self.user_id = ids.make_id(seed, ids.USER, 0)
@@ -63,8 +59,6 @@ class PlatformAccount:
         self.restores: list[RestoreRecord] = []  # every restore accepted, in order
         self.copies: list[CopyRecord] = []
         self.purges: list[PurgeRecord] = []
-        self._names = NameBook(seed)
-        self._timeline = SiteTimeline(seed, sites, self.epoch)
         self._usage = UsageBook(seed, self.epoch)
         self._sites: dict[int, SiteRecord] = {}
         self._installs: dict[int, InstallRecord] = {}
@@ -74,9 +68,6 @@ class PlatformAccount:
         self._lock = threading.RLock()
 
     # -- cheap facts -------------------------------------------------------------------
-
-    def now(self) -> datetime:
-        return self.clock.now()
 
     @property
     def generated_count(self) -> int:

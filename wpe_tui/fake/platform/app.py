@@ -14,7 +14,7 @@ import base64
 import binascii
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from typing import Unpack
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -24,7 +24,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from wpe_tui.fake.faults import FaultMiddleware, FaultSettings, RecordedRequest
+from wpe_tui.fake.faults import (
+    FaultMiddleware,
+    FaultOptions,
+    FaultSettings,
+    HttpMiddleware,
+    RecordedRequest,
+)
 from wpe_tui.fake.platform.account import PlatformAccount
 from wpe_tui.fake.platform.records import PlatformError
 from wpe_tui.fake.platform.routes import ROUTES
@@ -56,17 +62,14 @@ def _credentials(header: str) -> tuple[str, str] | None:
     return (user, password) if sep and user and password else None
 
 
-class _BasicBridge:
+class _BasicBridge(HttpMiddleware):
     """Checks the Basic credentials, then hides them from everything inside."""
 
     def __init__(self, app: ASGIApp, users: dict[str, str] | None) -> None:
-        self.app = app
+        super().__init__(app)
         self.users = users
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = [(k, val) for k, val in scope["headers"] if k.lower() != b"authorization"]
         sent = next((val for k, val in scope["headers"] if k.lower() == b"authorization"), None)
         state = "missing" if sent is None else self._check(sent.decode("latin-1"))
@@ -93,17 +96,14 @@ class WriteLatency:
     ms: float = 0.0
 
 
-class _AuthAndWrites:
+class _AuthAndWrites(HttpMiddleware):
     """401 without good credentials (except GET /status), then the write latency."""
 
     def __init__(self, app: ASGIApp, write_latency: WriteLatency) -> None:
-        self.app = app
+        super().__init__(app)
         self.write_latency = write_latency
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["path"].rstrip("/") != "/v1/status" and scope.get(_STATE) != "ok":
             response = JSONResponse(
                 {"message": "Bad Credentials"},
@@ -132,38 +132,23 @@ def create_platform_app(
     account: PlatformAccount | None = None,
     *,
     users: dict[str, str] | None = None,
-    latency_ms: float = 0,
-    jitter_ms: float | None = None,
-    fail_rate: float = 0.0,
-    rate_limit_rate: float = 0.0,
-    retry_after: float = 1.0,
-    drop_rate: float = 0.0,
     seed: int = 1,
     write_latency_ms: float = 0.0,
     link_origin: str | None = None,
-    **account_options: Any,
+    **faults: Unpack[FaultOptions],
 ) -> Starlette:
     """The fake API; its base URL is ``<origin>/v1``.
 
-    ``users`` maps API user IDs to passwords (None: any Basic credentials work).
-    ``account_options`` (``sites``, ``stuck_rate``, ``backup_seconds``, ``clock``) make
-    the account when none is given. ``app.state.account`` is the PlatformAccount,
-    ``app.state.faults`` the FaultSettings, ``app.state.write_latency`` the extra delay
-    of writes and ``app.state.requests`` every request received, in order.
+    ``users`` maps API user IDs to passwords (None: any Basic credentials work). Without
+    an account, a `PlatformAccount` of ``seed`` is made (give one for other sizes or
+    options). ``app.state.account`` is the PlatformAccount, ``app.state.faults`` the
+    FaultSettings (``faults``: latency, failures, 429s, drops),
+    ``app.state.write_latency`` the extra delay of writes and ``app.state.requests``
+    every request received, in order.
     """
     if account is None:
-        account = PlatformAccount(seed=seed, **account_options)
-    elif account_options:
-        raise TypeError("give the account's options to PlatformAccount, not with an account")
-    faults = FaultSettings(
-        latency_ms=latency_ms,
-        jitter_ms=jitter_ms,
-        fail_rate=fail_rate,
-        rate_limit_rate=rate_limit_rate,
-        retry_after=retry_after,
-        drop_rate=drop_rate,
-        seed=seed,
-    )
+        account = PlatformAccount(seed=seed)
+    settings = FaultSettings(seed=seed, **faults)
     requests = RequestLog()
     write_latency = WriteLatency(write_latency_ms)
 
@@ -171,13 +156,13 @@ def create_platform_app(
         routes=[Mount("/v1", routes=ROUTES)],
         middleware=[
             Middleware(_BasicBridge, users=users),
-            Middleware(FaultMiddleware, faults=faults, requests=requests, api_key=None),
+            Middleware(FaultMiddleware, faults=settings, requests=requests, api_key=None),
             Middleware(_AuthAndWrites, write_latency=write_latency),
         ],
         exception_handlers={PlatformError: _platform_error, HTTPException: _http_error},
     )
     app.state.account = account
-    app.state.faults = faults
+    app.state.faults = settings
     app.state.requests = requests
     app.state.write_latency = write_latency
     app.state.link_origin = link_origin.rstrip("/") if link_origin else None

@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from starlette.types import ASGIApp
 
 from wpe_tui.fake.platform.account import PlatformAccount
 from wpe_tui.fake.platform.app import create_platform_app
-from wpe_tui.fake.server import AccessLog, _quiet_drops
+from wpe_tui.fake.server import serve_in_foreground
 
 # The account's own options; every other option goes to create_platform_app.
 _ACCOUNT_OPTIONS = ("stuck_rate", "backup_seconds", "clock")
@@ -46,19 +45,12 @@ def run_platform_demo_server(
     of `create_platform_app` (``write_latency_ms``, ``rate_limit_rate``, ``users``...).
     With ``access_log``, one line per request goes to stdout (see `AccessLog`).
     """
-    import uvicorn
-
     account, app_options = _split(sites, seed, dict(options))
-    app: ASGIApp = create_platform_app(
+    app = create_platform_app(
         account, latency_ms=latency_ms, fail_rate=fail_rate, seed=seed, **app_options
     )
-    if access_log:
-        app = AccessLog(app)
-    _quiet_drops()
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-    print(
+    banner = (
         f"Fake WP Engine Hosting Platform API on http://{host}:{port}/v1 "
-        "(any API user and password work; Ctrl+C stops)",
-        flush=True,
+        "(any API user and password work; Ctrl+C stops)"
     )
-    uvicorn.Server(config).run()
+    serve_in_foreground(app, host, port, banner, access_log=access_log)
