@@ -1,67 +1,120 @@
-"""`HelpScreen` (`?`): every binding of the view it was opened from."""
+"""`HelpScreen` (`?`): the keys of the view it was opened from, grouped by what they do.
+
+Only the view's keys as they are now (its active bindings: a key hidden there is
+not listed, a disabled one is dimmed), plus two fixed groups: how to move in a list
+(`↑↓ j k`, `PgUp PgDn`, `g G`) and the keys of every form (`tab`, `space`, `ctrl+s`,
+`esc`). Textual's own keys (Scroll Left, Focus Next...) are not ours to explain.
+The frame (title and "esc closes" always in view, two columns from 100 on) is
+`KeysHelp`, shared with the forms' help.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from textual.binding import ActiveBinding
+from textual.screen import Screen
 
-from rich.table import Table
-from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from wpe_tui.modals.help import HelpEntry, HelpGroup, KeysHelp, is_ours
+from wpe_tui.modals.help import key_label as _key_label
 
-# Keys Textual names differently from what is printed on the keycap.
-_KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "esc", "enter": "enter"}
+MOVE = HelpGroup(
+    "Move",
+    [
+        HelpEntry("↑ ↓ k j", "Up, down"),
+        HelpEntry("PgUp PgDn", "A page up, down"),
+        HelpEntry("g Home", "First"),
+        HelpEntry("G End", "Last"),
+    ],
+)
 
+IN_A_FORM = HelpGroup(
+    "In a form",
+    [
+        HelpEntry("tab", "Next field (shift+tab: back)"),
+        HelpEntry("space", "Choose"),
+        HelpEntry("1-4", "Toggle (as the form shows)"),
+        HelpEntry("ctrl+s", "Send (Restore, Deploy...)"),
+        HelpEntry("esc", "Cancel"),
+        HelpEntry("F1", "The form's help"),
+    ],
+)
 
-# Textual's own bindings on every app (focus cycling, text selection): not ours to explain.
-_GENERIC_ACTIONS = {"focus_next", "focus_previous", "copy_text", "screen.copy_text", "maximize"}
-_GENERIC_ACTIONS |= {"screen.maximize", "screen.minimize", "minimize", "app.focus_next"}
-_GENERIC_ACTIONS |= {"app.focus_previous", "scroll_left", "scroll_right", "page_left", "page_right"}
+# Which group a key goes in, by its action (the key first for enter, esc and q).
+MOVE_ACTIONS = {"cursor_up", "cursor_down", "page_up", "page_down", "first", "last"}
+OPEN_KEYS = {"enter", "escape", "q"}
+OPEN_ACTIONS = {"select", "open", "back", "close", "clear_filter", "tab"}
+FIND_ACTIONS = {"filter", "cycle_sort", "toggle_order", "cycle_status", "search"}
+CHANGE_ACTIONS = {"restore", "new", "new_backup", "delete", "edit", "purge", "copy_environment"}
+APP_ACTIONS = ["help", "activity", "command_palette", "refresh", "copy", "quit"]
+
+GROUPS = ("Open and back", "Find", "Change", "More", "App")
 
 
 def key_label(key: str) -> str:
-    return ", ".join(_KEY_NAMES.get(k, k) for k in key.split(","))
+    """How a key is printed in help and in the palette: "slash" → "/"."""
+    return _key_label(key)
 
 
-class HelpScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close"),
-    ]
+def _bare(action: str) -> str:
+    """ "app.quit" → "quit", "tab('backups')" → "tab"."""
+    return action.split(".")[-1].split("(")[0]
+
+
+def group_of(key: str, action: str) -> str | None:
+    """The group a key of the view goes in; None: the fixed Move group covers it."""
+    bare = _bare(action)
+    if bare in MOVE_ACTIONS:
+        return None
+    if key in OPEN_KEYS or bare in OPEN_ACTIONS:
+        return "Open and back"
+    if bare in FIND_ACTIONS:
+        return "Find"
+    if bare in CHANGE_ACTIONS:
+        return "Change"
+    if bare in APP_ACTIONS or action in ("command_palette", "app.command_palette"):
+        return "App"
+    return "More"
+
+
+def view_groups(view: Screen[object]) -> list[HelpGroup]:
+    """The view's keys as they are now, grouped, then the fixed groups."""
+    rows: dict[tuple[str, str], tuple[list[str], ActiveBinding]] = {}
+    for key, active in view.active_bindings.items():
+        binding = active.binding
+        if not is_ours(active):
+            continue
+        group = group_of(key, binding.action)
+        if group is None:
+            continue
+        # One row per action: "esc q  Back".
+        rows.setdefault((group, binding.action), ([], active))[0].append(key)
+    grouped: dict[str, list[tuple[str, ActiveBinding, list[str]]]] = {g: [] for g in GROUPS}
+    for (group, action), (keys, active) in rows.items():
+        grouped[group].append((action, active, keys))
+
+    def app_order(item: tuple[str, ActiveBinding, list[str]]) -> int:
+        bare = _bare(item[0])
+        return APP_ACTIONS.index(bare) if bare in APP_ACTIONS else 0
+
+    grouped["App"].sort(key=app_order)
+    groups = [MOVE]
+    for title in GROUPS:
+        entries = [
+            HelpEntry(
+                " ".join(key_label(k) for k in keys),
+                active.binding.description or action.replace("_", " "),
+                active.enabled,
+            )
+            for action, active, keys in grouped[title]
+        ]
+        groups.append(HelpGroup(title, entries))
+    groups.append(IN_A_FORM)
+    return groups
+
+
+class HelpScreen(KeysHelp):
+    """`?` on any view: its keys, grouped; see the module's notes."""
 
     def __init__(self, view: Screen[object]) -> None:
-        super().__init__()
         self.view = view
-        self.entries: list[tuple[str, str]] = []  # (key, what it does), as shown
-
-    def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        seen: set[str] = set()
-        ours = [
-            (key, active)
-            for key, active in self.view.active_bindings.items()
-            if type(active.node).__module__.startswith("wpe_tui")
-            and active.binding.action not in _GENERIC_ACTIONS
-        ]
-        # The view's own keys first, then the table's, then the app's.
-        ours.sort(key=lambda item: 0 if item[1].node is self.view else 1)
-        for key, active in ours:
-            binding = active.binding
-            description = binding.description or binding.action.replace("_", " ")
-            if binding.action in seen and not binding.show:
-                continue
-            seen.add(binding.action)
-            text = Text(description)
-            if not active.enabled:
-                text.stylize("dim")
-            table.add_row(key_label(key), text)
-            self.entries.append((key_label(key), description))
-        with VerticalScroll(id="help-box"):
-            title = getattr(self.view, "HELP_TITLE", "this view")
-            yield Static(f"Keys of {title}", id="help-title")
-            yield Static(table)
-            yield Static(Text("esc closes", style="dim"))
+        title = getattr(view, "HELP_TITLE", "this view")
+        super().__init__(f"Keys of {title}", view_groups(view))

@@ -7,32 +7,30 @@ import asyncio
 from typing import Any, ClassVar
 
 from rich.markup import escape
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabbedContent, TabPane
 
-from wpe_tui.api import ApiError, Backup, Deployment, NotFoundError, Page, Site
+from wpe_tui.api import ApiError, NotFoundError, Page, Site
 from wpe_tui.core.follower import PageTarget, Target
 from wpe_tui.core.kinds import ListQuery, Ref, ResourceKind
 from wpe_tui.core.registry import kind
 from wpe_tui.core.session import Session
 from wpe_tui.core.store import Change
 from wpe_tui.kinds import ui
-from wpe_tui.kinds.backup import open_delete_backup, open_new_backup, open_restore
 from wpe_tui.kinds.base import KindUI
-from wpe_tui.kinds.deployment import open_new_deployment
-from wpe_tui.kinds.install import open_copy_environment, open_purge_cache
-from wpe_tui.kinds.site import open_delete_site, open_edit_site
-from wpe_tui.screens.base import WpeScreen
+from wpe_tui.screens.list_view import ListView
 from wpe_tui.screens.overview import Overview
-from wpe_tui.text import clean, dash
+from wpe_tui.screens.site_changes import SiteChanges
+from wpe_tui.text import clean
 from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult
 
 CHILD_KINDS = ("backup", "deployment", "domain")  # in the order of their tabs
 
 
-class SiteDetailScreen(WpeScreen):
+class SiteDetailScreen(SiteChanges):
     HELP_TITLE = "the site detail"
     BINDINGS: ClassVar[list[BindingType]] = [
         # The tabs show their numbers, so the footer keeps its room for the rest.
@@ -44,12 +42,17 @@ class SiteDetailScreen(WpeScreen):
         Binding("n", "new", "New"),
         Binding("b", "new_backup", "Backup"),
         Binding("D", "delete", "Delete"),
+        Binding("slash", "filter", "Filter"),
+        Binding("s", "cycle_sort", "Sort", show=False),
+        Binding("o", "toggle_order", "Order", show=False),
+        Binding("f", "cycle_status", "Status", show=False),
         Binding("C", "copy_environment", "Copy env"),
         Binding("P", "purge", "Purge cache"),
         Binding("e", "edit", "Edit site", show=False),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("y", "copy", "Copy", show=False),
-        Binding("escape,q", "back", "Back"),
+        Binding("escape", "escape", "Back"),
+        Binding("q", "back", "Back", show=False),
     ]
 
     def __init__(self, session: Session, site: Site) -> None:
@@ -61,6 +64,7 @@ class SiteDetailScreen(WpeScreen):
             (kind(name), ui(name)) for name in CHILD_KINDS if kind(name).available(capabilities)
         ]
         self._active = self._first_tab()
+        self.views: dict[str, ListView] = {}  # each tab's sort, order and filters
         # On an API with no pace to keep, the site and the first page of each list are
         # asked for now, while the screen is built (tens of ms), so their answers arrive
         # one latency after enter. A paced API loads each tab on its first visit.
@@ -111,6 +115,8 @@ class SiteDetailScreen(WpeScreen):
                         catches=(ApiError,),
                         id=f"{child.name}-table",
                     )
+        # After the tabs, so it is never what a new screen focuses first.
+        yield Input(placeholder="filter this tab", id="filter", classes="hidden")
         yield Footer()
 
     def _first_tab(self) -> str:
@@ -132,6 +138,26 @@ class SiteDetailScreen(WpeScreen):
         return self.query_one("#deployment-table", PagedTable)
 
     def on_mount(self) -> None:
+        caps = self.session.capabilities
+        for child, child_ui in self.child_kinds:
+            table = self.table(child.name)
+            if table is None:
+                continue
+            server = caps.server_sort and "created_at" in child.sort_fields
+            self.views[child.name] = ListView(
+                self.session,
+                child,
+                child_ui,
+                table,
+                self._lister(child),
+                key=(child.name, self.site.id),
+                statuses=child.statuses,
+                sort="created_at" if server else None,
+                order="desc",
+                status=None,
+                timer=self.set_timer,
+                changed=self._list_changed,
+            )
         self._show_site()
         self.run_worker(self._load_site(), group="site", exclusive=True)
         if self._eager:
@@ -166,6 +192,15 @@ class SiteDetailScreen(WpeScreen):
         self.notify(f"Site {clean(self.site.name)} no longer exists", severity="error")
         self.query_one(Overview).gone()
 
+    def _lister(self, child: ResourceKind) -> Any:
+        async def list_page(query: ListQuery, background: bool) -> Page[Any]:
+            backend, site_id = self.session.backend, self.site.id
+            return await self.session.read(
+                lambda: child.list(backend, site_id, query), background=background
+            )
+
+        return list_page
+
     def _fetcher(self, child: ResourceKind) -> Any:
         child_ui = ui(child.name)
 
@@ -176,9 +211,13 @@ class SiteDetailScreen(WpeScreen):
             else:
                 table = self.table(child.name)
                 size = table.page_size if table is not None else self.session.page_size
-                backend, site_id = self.session.backend, self.site.id
-                query = ListQuery(page=page, per_page=size)
-                answer = await self.session.read(lambda: child.list(backend, site_id, query))
+                view = self.views.get(child.name)
+                query = (
+                    view.server_query(page, size)
+                    if view is not None
+                    else ListQuery(page=page, per_page=size)
+                )
+                answer = await self._lister(child)(query, False)
             self.session.store.put_many(child.name, answer.results, fetched_at=self.session.now())
             return PageResult(
                 [child_ui.row(i, self.session.capabilities) for i in answer.results],
@@ -275,12 +314,79 @@ class SiteDetailScreen(WpeScreen):
 
     def _show_site(self) -> None:
         site = self.site
-        self.query_one("#title-bar", Static).update(
-            f"[b]{escape(self.session.label)}[/b] · sites › {escape(clean(site.name))}"
-        )
+        self._show_title()
         overview = self.query_one(Overview)
         self.query_one("#site-header", Static).update(overview.header(site))
         overview.show(site)
+
+    def _show_title(self) -> None:
+        parts = [f"[b]{escape(self.session.label)}[/b]", f"sites › {escape(clean(self.site.name))}"]
+        active = self._active_kind()
+        view = self.views.get(active) if active else None
+        if view is not None and active is not None:
+            parts.append(escape(view.count(active)))
+            parts.append(escape(view.order_text()))
+            if view.status is not None:
+                parts.append(f"status {escape(view.status)}")
+        self.query_one("#title-bar", Static).update(" · ".join(parts))
+
+    def _list_changed(self) -> None:
+        self._show_title()
+        self.refollow()
+
+    # -- the same keys on every table: / s o f ----------------------------------
+
+    def _active_view(self) -> ListView | None:
+        active = self._active_kind()
+        return self.views.get(active) if active else None
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("hidden")
+        box.focus()
+        self.refresh_bindings()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        view = self._active_view()
+        if view is not None:
+            view.filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        view = self._active_view()
+        if view is not None:
+            view.table.focus()
+
+    def action_escape(self) -> None:
+        """Clear the filter first, if there is one; else back."""
+        box = self.query_one("#filter", Input)
+        if not box.has_class("hidden"):
+            box.value = ""
+            box.add_class("hidden")
+            for each in self.views.values():
+                each.filter(None)
+            active = self._active_view()
+            if active is not None:
+                active.table.focus()
+            self.refresh_bindings()
+            return
+        self.action_back()
+
+    def action_cycle_sort(self) -> None:
+        view = self._active_view()
+        if view is not None:
+            view.cycle_sort()
+
+    def action_toggle_order(self) -> None:
+        view = self._active_view()
+        if view is not None:
+            view.toggle_order()
+
+    def action_cycle_status(self) -> None:
+        view = self._active_view()
+        if view is not None:
+            view.cycle_status()
 
     # -- tabs ----------------------------------------------------------------
 
@@ -301,6 +407,9 @@ class SiteDetailScreen(WpeScreen):
         pane = event.pane.id or "overview"
         self._active = pane
         self.session.set_prefs(tab=pane)
+        box = self.query("#filter")
+        if box and not box.first().has_class("hidden"):
+            self.action_escape()  # a filter belongs to the tab it was typed on
         for child, child_ui in self.child_kinds:
             if child_ui.tab is not None and child_ui.tab.pane == pane:
                 table = self.table(child.name)
@@ -345,106 +454,6 @@ class SiteDetailScreen(WpeScreen):
             if table is not None:
                 self.workers.cancel_node(table)
         self.app.pop_screen()
-
-    # -- what applies where ----------------------------------------------------
-
-    def available(self, action: str) -> bool:
-        active = self._active_kind()
-        capabilities = self.session.capabilities
-        if action == "restore":
-            return active == "backup"
-        if action == "new":
-            return active in ("backup", "deployment")
-        if action == "delete":
-            if active == "backup":
-                return capabilities.delete_backup
-            return active is None and capabilities.delete_site  # the Overview: the site
-        if action == "edit":
-            return capabilities.edit_site
-        if action == "purge":
-            return capabilities.purge_cache
-        if action == "copy_environment":
-            return capabilities.copy_environment
-        return True
-
-    def unavailable(self, action: str) -> None:
-        active = self._active_kind()
-        capabilities = self.session.capabilities
-        if action.startswith("tab("):
-            if "deployments" in action:
-                more = "; C copies an environment" if capabilities.copy_environment else ""
-                self.notify(f"No deployments on the {capabilities.name}{more}", timeout=5)
-            else:
-                self.notify(f"The {capabilities.name} has no such tab", timeout=4)
-        elif action == "delete" and active == "deployment":
-            self.notify("Deployments cannot be deleted through the API", timeout=4)
-        elif action == "delete" and active == "backup":
-            self.notify(f"The {self.session.capabilities.name} cannot delete backups", timeout=4)
-        elif action in ("restore", "delete"):
-            self.notify("That works on a backup: 2 opens the Backups tab", timeout=4)
-        elif action == "new":
-            self.notify("n works in the Backups (2) or Deployments (3) tab", timeout=4)
-        elif action == "edit":
-            self.notify(f"The {capabilities.name} cannot edit a site", timeout=4)
-        elif action in ("purge", "copy_environment"):
-            what = "purge a cache" if action == "purge" else "copy an environment"
-            self.notify(f"The {capabilities.name} cannot {what}", timeout=4)
-
-    # -- changes -------------------------------------------------------------
-
-    def action_restore(self) -> None:
-        backup = self._selected("backup")
-        if not isinstance(backup, Backup):
-            self.notify("No backup selected", severity="warning", timeout=3)
-            return
-        open_restore(self, self.session, self.site, backup)
-
-    def action_new(self) -> None:
-        if self._active_kind() == "deployment":
-            open_new_deployment(self, self.session, self.site, created=self._deployment_created)
-        else:
-            self.action_new_backup()
-
-    def action_new_backup(self) -> None:
-        open_new_backup(self, self.session, self.site, created=self._backup_created)
-
-    def _backup_created(self, backup: Backup) -> None:
-        # The newest backup is first: show it there at once, in progress, and follow it.
-        self.action_tab("backups")
-        self.backups.reset(keep_key=backup.id)
-
-    def _deployment_created(self, deployment: Deployment) -> None:
-        self.action_tab("deployments")
-        self.deployments.reset(keep_key=deployment.id)
-
-    def action_delete(self) -> None:
-        if self._active_kind() is None:
-            open_delete_site(self, self.session, self.site, deleted=lambda _: None)
-            return
-        backup = self._selected("backup")
-        if not isinstance(backup, Backup):
-            self.notify("No backup selected", severity="warning", timeout=3)
-            return
-        open_delete_backup(self, self.session, self.site, backup, deleted=lambda _: None)
-
-    def action_edit(self) -> None:
-        open_edit_site(self, self.session, self.site, saved=lambda _: None)
-
-    def action_purge(self) -> None:
-        open_purge_cache(self, self.session, self.site)
-
-    def action_copy_environment(self) -> None:
-        open_copy_environment(self, self.session, self.site)
-
-    def command_label(self, action: str, description: str) -> str:
-        """The palette names the selection: "Restore backup_1 (Pre-update)"."""
-        backup = self._selected("backup") if self._active_kind() == "backup" else None
-        if action in ("restore", "delete") and isinstance(backup, Backup):
-            verb = "Quick restore" if action == "restore" else "Delete"
-            return f"{verb} backup {clean(backup.id)} ({dash(backup.description)})"
-        if action in ("edit", "new_backup") or (action == "delete" and backup is None):
-            return f"{description} {clean(self.site.name) or self.site.id}"
-        return description
 
 
 def _consume(future: asyncio.Future[Any]) -> None:

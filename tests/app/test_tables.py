@@ -1,0 +1,116 @@
+"""The same keys on every table: / s o f on the backups and deployments as on the
+site list, an arrow on the sorted column, j/k/g/G everywhere, D on the Overview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.applications import Starlette
+from textual.widgets import Input
+
+from tests.app.conftest import AppFactory, settle, until
+from tests.app.test_hostile import shown
+from tests.app.test_site_detail import open_site
+from wpe_tui.modals.confirm import TypedConfirmModal
+from wpe_tui.screens.activity import ActivityScreen
+from wpe_tui.screens.site_detail import SiteDetailScreen
+from wpe_tui.screens.site_list import SiteListScreen
+
+
+def backup_queries(fake: Starlette) -> list[dict[str, str]]:
+    return [r.query for r in fake.state.requests if r.path.endswith("/backups")]
+
+
+async def test_sort_order_and_status_on_the_backups_go_to_the_server(
+    make_app: AppFactory, fake: Starlette
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_site(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "Created ↓" in shown(pilot), "the sorted column has an arrow"
+        await pilot.press("s")
+        await settle(pilot)
+        assert backup_queries(fake)[-1]["sort"] == "status"
+        assert "Status ↓" in shown(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert backup_queries(fake)[-1]["order"] == "asc"
+        await pilot.press("f")
+        await settle(pilot)
+        assert backup_queries(fake)[-1]["status"] == "completed"
+        screen = app.screen
+        assert isinstance(screen, SiteDetailScreen)
+        assert {r.data.status for r in screen.backups.loaded_rows()} == {"completed"}
+
+
+async def test_slash_filters_the_backups_and_escape_clears_it_before_going_back(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_site(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        wanted = next(r.data.description for r in screen.backups.loaded_rows())
+        await pilot.press("slash", *wanted.lower()[:12])
+        await until(pilot, lambda: screen.backups.showing_matches)
+        await settle(pilot)
+        rows = [screen.backups.row_at(i) for i in range(screen.backups.row_count)]
+        assert rows and all(r and wanted[:12].lower() in r.data.description.lower() for r in rows)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and not screen.backups.showing_matches
+        assert screen.query_one("#filter", Input).has_class("hidden")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SiteListScreen)
+
+
+async def test_the_deployments_table_has_the_same_keys(
+    make_app: AppFactory, fake: Starlette
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_site(pilot)
+        await pilot.press("3", "f")
+        await settle(pilot)
+        queries = [r.query for r in fake.state.requests if r.path.endswith("/deployments")]
+        assert queries[-1]["status"] == "completed"
+
+
+async def test_j_k_g_and_G_move_in_the_activity_panel(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for _ in range(3):  # three operations to move through
+            await pilot.press("enter", "b", "ctrl+s")
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        panel = app.screen
+        assert isinstance(panel, ActivityScreen) and panel.table.row_count >= 3
+        await pilot.press("j")
+        assert panel.table.cursor_row == 1
+        await pilot.press("G")
+        assert panel.table.cursor_row == panel.table.row_count - 1
+        await pilot.press("k")
+        assert panel.table.cursor_row == panel.table.row_count - 2
+        await pilot.press("g")
+        assert panel.table.cursor_row == 0
+
+
+async def test_d_on_the_overview_deletes_the_site(make_app: AppFactory, fake: Starlette) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_site(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        assert isinstance(app.screen, TypedConfirmModal)
+        await pilot.press(*"Acme Corp Blog", "ctrl+s")
+        await settle(pilot)
+        deletes: list[Any] = [r for r in fake.state.requests if r.method == "DELETE"]
+        assert [r.path for r in deletes] == ["/v1/sites/site_10001"]
