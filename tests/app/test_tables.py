@@ -114,3 +114,37 @@ async def test_d_on_the_overview_deletes_the_site(make_app: AppFactory, fake: St
         await settle(pilot)
         deletes: list[Any] = [r for r in fake.state.requests if r.method == "DELETE"]
         assert [r.path for r in deletes] == ["/v1/sites/site_10001"]
+
+
+async def test_enter_in_the_activity_panel_goes_back_to_the_item_already_open(
+    make_app: AppFactory,
+) -> None:
+    from wpe_tui.screens.item_detail import ItemDetailScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_site(pilot)
+        await pilot.press("b", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("enter")  # the new backup's own screen
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, ItemDetailScreen)
+        depth = len(app.screen_stack)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is detail, "not a second copy"
+        assert len(app.screen_stack) == depth
+
+
+async def test_the_activity_panel_shows_a_whole_id_at_120_columns(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_site(pilot)
+        await pilot.press("2", "j", "R", "right", "space", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert "Restore restore_90001" in shown(pilot)

@@ -22,9 +22,11 @@ from wpe_tui.core.session import Session
 from wpe_tui.kinds.cells import duration, status_text
 from wpe_tui.text import clean, clock_time
 
-# Fixed widths keep the panel readable at 80 columns; the selected row's details
-# (what was restored where, the deployment's source) show in full under the table.
-COLUMNS = {"What": 22, "Site": 11, "Status": 12, "Elapsed": 7, "Done by": 10}
+# Status, Elapsed and Done by are fixed; What and Site share the rest (What first: at
+# 120 columns a whole ID fits). The selected row's details (what was restored where,
+# the deployment's source) show in full under the table.
+COLUMNS = {"What": 22, "Site": 11, "Status": 14, "Elapsed": 7, "Done by": 10}
+FIXED = ("Status", "Elapsed", "Done by")
 
 
 @dataclass
@@ -96,12 +98,29 @@ class ActivityScreen(ModalScreen[None]):
         return self.query_one("#activity-table", DataTable)
 
     def on_mount(self) -> None:
-        for label, width in COLUMNS.items():
+        for label, width in self._widths().items():
             self.table.add_column(label, key=label, width=width)
         self.session.activity.on_change = self.show
         self.show()
         self.table.focus()
         self.set_interval(1.0, self.show)
+
+    def _widths(self) -> dict[str, int]:
+        """Each column's width for the table's width now: the flexible ones share it."""
+        room = self.table.size.width or 72
+        fixed = sum(COLUMNS[name] for name in FIXED)
+        spare = max(0, room - fixed - 2 * len(COLUMNS) - 1)  # cell padding
+        what = max(COLUMNS["What"], spare * 2 // 3)
+        site = max(COLUMNS["Site"], spare - what)
+        return {**COLUMNS, "What": what, "Site": site}
+
+    def on_resize(self) -> None:
+        widths = self._widths()
+        for column in self.table.columns.values():
+            label = str(column.label)
+            if label in widths and column.width != widths[label]:
+                column.width = widths[label]
+        self.table.refresh()
 
     def on_unmount(self) -> None:
         if self.session.activity.on_change == self.show:
@@ -295,6 +314,20 @@ class ActivityScreen(ModalScreen[None]):
             return
         if self.app.screen is not self:
             return  # closed while the item loaded: popping now would close another view
+        # Already open underneath: go back to it, rather than open a second copy.
+        for screen in self.app.screen_stack:
+            same_item = (
+                isinstance(screen, ItemDetailScreen)
+                and ref is not None
+                and screen.ref.key == ref.key
+            )
+            same_site = (
+                isinstance(screen, SiteDetailScreen) and screen.site.id == site.id and item is None
+            )
+            if same_item or same_site:
+                while self.app.screen is not screen and len(self.app.screen_stack) > 2:
+                    self.app.pop_screen()
+                return
         self.dismiss(None)
         if ref is not None and item is not None:
             self.app.push_screen(ItemDetailScreen(session, site, ref.kind, item))
