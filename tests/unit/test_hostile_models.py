@@ -196,7 +196,7 @@ def test_null_pagination_and_results_are_an_empty_page() -> None:
 @pytest.mark.parametrize("status", ["exploding", "ROLLING_BACK", "[/]", "\x1b[5mblink"])
 def test_an_unknown_status_reads_as_text_and_stays_live(status: str) -> None:
     shown = status_text(status)
-    assert shown.plain == clean(status).replace("_", " ")
+    assert shown.plain == "? " + clean(status).replace("_", " ")  # marked as not one we know
     assert shown.plain  # never dropped
     assert not is_final(status)  # refreshed until it becomes one we know is final
     site = Site.model_validate({"id": "s", "status": status})
