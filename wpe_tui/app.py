@@ -97,6 +97,9 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
         self.demo = demo
         self._session: Session | None = None
         self._toasts: list[_Toast] = []
+        # Toasts raised while a form is open wait for it to close: a toast never covers a
+        # modal's buttons or the field being typed in.
+        self._held_toasts: list[tuple[str, str, SeverityLevel, float | None]] = []
         self.notices: deque[Notice] = deque(maxlen=200)  # every message shown, newest last
         if backend is not None:
             self._open_session(backend)
@@ -145,6 +148,7 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
         if theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._theme_picked)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=10)
         if self._session is None:
@@ -299,6 +303,14 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
         toast with a count, not a stack of copies."""
         message, title = clean(message), clean(title)
         self.notices.append(Notice(message, severity))
+        if self._form_open():
+            self._held_toasts.append((message, title, severity, timeout))
+            return
+        self._toast(message, title, severity, timeout)
+
+    def _toast(
+        self, message: str, title: str, severity: SeverityLevel, timeout: float | None
+    ) -> None:
         shown_for = timeout if timeout is not None else self.NOTIFICATION_TIMEOUT
         now = time.monotonic()
         self._toasts = [t for t in self._toasts if now - t.shown_at < t.timeout]
@@ -311,6 +323,17 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
                 return
         self._toasts.append(_Toast(message, title, severity, shown_for, now))
         super().notify(message, title=title, severity=severity, timeout=shown_for, markup=False)
+
+    def _form_open(self) -> bool:
+        from wpe_tui.modals.form import FormModal
+
+        return bool(self.screen_stack) and isinstance(self.screen, FormModal)
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        if self._held_toasts and not self._form_open():
+            held, self._held_toasts = self._held_toasts, []
+            for message, title, severity, timeout in held:
+                self._toast(message, title, severity, timeout)
 
     def toasts_on_screen(self) -> list[str]:
         """The toasts shown now, as drawn (a repeated one with its count)."""

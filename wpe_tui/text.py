@@ -60,10 +60,20 @@ def dash(value: object) -> str:
 
 
 def when(moment: datetime | None) -> str:
-    """A timestamp as the user reads it: local time, to the minute."""
+    """A full timestamp as the user reads it: local time to the minute, with its zone
+    (the one date format of the app: year-month-day)."""
     if moment is None:
         return "—"
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    local = moment.astimezone()
+    return f"{local:%Y-%m-%d %H:%M} {zone(local)}"
+
+
+def zone(moment: datetime) -> str:
+    """The time zone's short name ("CET", "UTC"), or its offset when it has none."""
+    name = moment.tzname() or ""
+    if name and not name.startswith(("+", "-")):
+        return name
+    return moment.strftime("UTC%z")
 
 
 # What "this year" is for `when_short`; tests set it so that snapshots do not age.
@@ -81,13 +91,21 @@ def clock_time(moment: datetime | None) -> str:
 
 
 def when_short(moment: datetime | None) -> str:
-    """A timestamp for a narrow column: "28 Nov 14:03" this year, "28 Nov 2025" before."""
+    """A timestamp for a narrow column, in the same order as `when`: "11-28 14:03" this
+    year, "2025-11-28" before (local time; the zone is in the detail screen)."""
     if moment is None:
         return "—"
     local = moment.astimezone()
     if local.year == now().astimezone().year:
-        return local.strftime("%d %b %H:%M")
-    return local.strftime("%d %b %Y")
+        return local.strftime("%m-%d %H:%M")
+    return local.strftime("%Y-%m-%d")
+
+
+def updated(moment: datetime | None) -> str:
+    """How fresh a view's data is: "updated 14:03:10"."""
+    if moment is None:
+        return "not loaded yet"
+    return f"updated {moment.astimezone():%H:%M:%S}"
 
 
 _BREAKS = re.compile(r"([-/._?&=])")

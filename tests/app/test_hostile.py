@@ -303,7 +303,7 @@ async def test_10kb_strings_leave_the_other_columns_visible_at_80_columns(
     async with app.run_test(size=(80, 24)) as pilot:
         seen = await walk(pilot)
     row = next(line for line in seen.screens["filtered list"] if line.startswith("LLL"))
-    assert "active" in row and "acmecorpblog.wpengin" in row and "25 Nov 2021" in row
+    assert "active" in row and "acmecorpblog.wpengin" in row and "2021-11-25" in row
     backup_row = next(line for line in seen.screens["backups"] if line.startswith("backup_"))
     assert "LLL" in backup_row and "full" in backup_row
     assert "in progress" in backup_row or "completed" in backup_row

@@ -6,6 +6,7 @@ this screen, or for the activity) brings a newer copy, the facts redraw.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.markup import escape
@@ -24,7 +25,7 @@ from wpe_tui.kinds import ui
 from wpe_tui.kinds.backup import open_new_backup, open_restore
 from wpe_tui.kinds.base import Fact
 from wpe_tui.screens.base import WpeScreen
-from wpe_tui.text import breakable, clean
+from wpe_tui.text import breakable, clean, updated, zone
 from wpe_tui.widgets import Footer, OfflineBanner
 
 
@@ -55,6 +56,7 @@ class ItemDetailScreen(WpeScreen):
         self.item = session.store.get(kind_name, str(item.id)) or item
         self.ref = self.kind.ref(item, site.id)
         self.gone = False
+        self.updated_at: datetime | None = None
         self._lines_shown = 0
         self.HELP_TITLE = self.kind.title  # type: ignore[misc]
 
@@ -63,17 +65,23 @@ class ItemDetailScreen(WpeScreen):
         return isinstance(self.item, Deployment)
 
     def compose(self) -> ComposeResult:
-        title = (
-            f"[b]{escape(self.session.label)}[/b] · sites › {escape(clean(self.site.name))}"
-            f" › {self.kind.name} {escape(clean(str(self.item.id)))}"
-        )
-        yield Static(title, id="title-bar")
+        yield Static(self._title(), id="title-bar")
         yield OfflineBanner(self.session.connection)
         yield Static(id="item-facts")
         if self.logs:
-            yield Static("Logs", classes="section-title")
+            # The server writes its lines in UTC; the facts above are in local time.
+            local = zone(self.session.wall())
+            note = "" if local == "UTC" else f" (their times are UTC; the facts above are {local})"
+            yield Static(f"Logs{note}", classes="section-title")
             yield Log(id="logs", auto_scroll=True)
         yield Footer()
+
+    def _title(self) -> str:
+        fresh = "refreshing…" if self.updated_at is None else updated(self.updated_at)
+        return (
+            f"[b]{escape(self.session.label)}[/b] · sites › {escape(clean(self.site.name))}"
+            f" › {self.kind.name} {escape(clean(str(self.item.id)))} · {fresh}"
+        )
 
     def on_mount(self) -> None:
         self.session.store.hold(self, [self.ref.key])
@@ -88,6 +96,9 @@ class ItemDetailScreen(WpeScreen):
     # -- loading and following ---------------------------------------------------
 
     def action_refresh(self) -> None:
+        self.updated_at = None  # "refreshing…" until the answer comes
+        if self.is_mounted:
+            self.query_one("#title-bar", Static).update(self._title())
         self.run_worker(self._load(), group="item", exclusive=True)
 
     async def _load(self) -> None:
@@ -128,6 +139,8 @@ class ItemDetailScreen(WpeScreen):
         self.refollow()
 
     def _show(self) -> None:
+        self.updated_at = self.session.wall()
+        self.query_one("#title-bar", Static).update(self._title())
         facts = self.ui.facts(self.item)
         reason = getattr(self.item, "unreadable", None)
         if reason:

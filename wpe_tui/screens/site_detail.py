@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.markup import escape
@@ -24,7 +25,7 @@ from wpe_tui.kinds.base import KindUI
 from wpe_tui.screens.list_view import ListView
 from wpe_tui.screens.overview import Overview
 from wpe_tui.screens.site_changes import SiteChanges
-from wpe_tui.text import clean
+from wpe_tui.text import clean, updated
 from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult
 
 CHILD_KINDS = ("backup", "deployment", "domain")  # in the order of their tabs
@@ -65,6 +66,8 @@ class SiteDetailScreen(SiteChanges):
         ]
         self._active = self._first_tab()
         self.views: dict[str, ListView] = {}  # each tab's sort, order and filters
+        self.updated_at: datetime | None = None  # when the site or a page last came
+        self.refreshing = False
         # On an API with no pace to keep, the site and the first page of each list are
         # asked for now, while the screen is built (tens of ms), so their answers arrive
         # one latency after enter. A paced API loads each tab on its first visit.
@@ -184,6 +187,7 @@ class SiteDetailScreen(SiteChanges):
             return
         self.session.store.put("site", site, fetched_at=self.session.now())
         self.site = site
+        self.updated_at, self.refreshing = self.session.wall(), False
         self._show_site()
         self.refollow()
 
@@ -219,6 +223,7 @@ class SiteDetailScreen(SiteChanges):
                 )
                 answer = await self._lister(child)(query, False)
             self.session.store.put_many(child.name, answer.results, fetched_at=self.session.now())
+            self.updated_at, self.refreshing = self.session.wall(), False
             return PageResult(
                 [child_ui.row(i, self.session.capabilities) for i in answer.results],
                 answer.pagination.total,
@@ -230,6 +235,7 @@ class SiteDetailScreen(SiteChanges):
         self.notify(f"{event.error} — r to retry", severity="error", timeout=8)
 
     def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
+        self._show_title()
         self.refollow()
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
@@ -328,6 +334,7 @@ class SiteDetailScreen(SiteChanges):
             parts.append(escape(view.order_text()))
             if view.status is not None:
                 parts.append(f"status {escape(view.status)}")
+        parts.append("refreshing…" if self.refreshing else updated(self.updated_at))
         self.query_one("#title-bar", Static).update(" · ".join(parts))
 
     def _list_changed(self) -> None:
@@ -420,6 +427,8 @@ class SiteDetailScreen(SiteChanges):
         self.refollow()
 
     def action_refresh(self) -> None:
+        self.refreshing = True  # said in the header until the answers are in
+        self._show_title()
         self.run_worker(self._load_site(), group="site", exclusive=True)
         for child, _ in self.child_kinds:
             table = self.table(child.name)

@@ -8,6 +8,7 @@ light, filtered and sorted here — and the header says so.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.markup import escape
@@ -27,7 +28,7 @@ from wpe_tui.kinds import ui
 from wpe_tui.kinds.site import SiteEntry, open_delete_site, open_edit_site, open_new_site
 from wpe_tui.screens.base import WpeScreen
 from wpe_tui.screens.list_view import ListView
-from wpe_tui.text import clean
+from wpe_tui.text import clean, updated
 from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult
 
 MATCH_REDRAW = 0.15  # seconds between redraws of a local view while its sweep runs
@@ -67,6 +68,8 @@ class SiteListScreen(WpeScreen):
         self.account: Account | None = None
         self.accounts: list[Account] = []
         self.view: ListView | None = None  # made with the table, in on_mount
+        self.updated_at: datetime | None = None  # when a page last came: what is shown
+        self.refreshing = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
@@ -169,6 +172,7 @@ class SiteListScreen(WpeScreen):
         return self._rows(await self._list_query(query, False))
 
     def _rows(self, answer: Page[Site]) -> PageResult:
+        self.updated_at, self.refreshing = self.session.wall(), False
         sites = [self._named(site) for site in answer.results]
         self.session.store.put_many("site", sites, fetched_at=self.session.now())
         caps = self.session.capabilities
@@ -262,6 +266,7 @@ class SiteListScreen(WpeScreen):
             parts.append(f"status {view.status}")
         if self.session.read_only:
             parts.append("[reverse] read-only [/]")
+        parts.append("refreshing…" if self.refreshing else updated(self.updated_at))
         self.query_one("#title-bar", Static).update(" · ".join(parts))
 
     def on_paged_table_load_failed(self, event: PagedTable.LoadFailed) -> None:
@@ -295,6 +300,7 @@ class SiteListScreen(WpeScreen):
         self.list_view.apply()
 
     def action_refresh(self) -> None:
+        self.refreshing = True  # said in the header until the first page comes back
         self.table.reload()
         self.list_view.refresh()
         self._update_title()
