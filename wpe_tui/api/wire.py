@@ -8,6 +8,9 @@
 - The listener hears "online" (any answer), "offline" (no answer after the retries)
   and "unauthorized" (a 401), wherever the user is.
 - A credential a server echoes back in an error never reaches the message.
+- `WireClient` is what both clients build on (listener, pacer, closing, requests),
+  `ErrorWords` how each turns an error answer into an `ApiError`, and `WireOptions`
+  the keywords either takes for its Wire.
 """
 
 from __future__ import annotations
