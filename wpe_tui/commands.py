@@ -3,17 +3,25 @@
 The names come from the site list's sweep (the same one `/` uses): the ones read so
 far at once, the rest as they arrive — the palette shows it is still searching
 until the sweep is over.
+
+Of Textual's own system commands, only Theme and Quit are the user's business; the
+others ("Keys", "Screenshot", "Maximize"...) and Textual's own keys ("Scroll Left",
+"Focus Next"...) are left out (`textual_commands_kept`, `palette_binding`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual.app import SystemCommand
+from textual.binding import ActiveBinding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape  # prompts and help are read as markup; names are data
 
 from wpe_tui.api import Site
+from wpe_tui.modals.help import is_ours
 from wpe_tui.text import clean
 
 if TYPE_CHECKING:
@@ -21,6 +29,22 @@ if TYPE_CHECKING:
 
 MAX_HITS = 60
 WAIT_FOR_NAMES = 0.5  # seconds between looks at the names a running sweep has read
+
+# Textual 8's system commands (App.get_system_commands) worth a user's while.
+KEPT_TEXTUAL_COMMANDS = frozenset({"Theme", "Quit"})
+
+
+def textual_commands_kept(commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
+    """Textual's system commands without its internals: Theme and Quit only."""
+    for command in commands:
+        if command.title in KEPT_TEXTUAL_COMMANDS:
+            yield command
+
+
+def palette_binding(active: ActiveBinding) -> bool:
+    """Whether a key of the view is one of the app's, to be a palette command too;
+    False for Textual's own ("Scroll Left", "Focus Next", "Copy selected text")."""
+    return is_ours(active)
 
 
 class SiteJumpProvider(Provider):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from textual.binding import ActiveBinding
 from textual.screen import Screen
 
-from wpe_tui.modals.help import HelpEntry, HelpGroup, KeysHelp, is_ours
+from wpe_tui.modals.help import PALETTE_ACTIONS, HelpEntry, HelpGroup, KeysHelp, is_ours
 from wpe_tui.modals.help import key_label as _key_label
 
 MOVE = HelpGroup(
@@ -31,10 +31,10 @@ IN_A_FORM = HelpGroup(
     [
         HelpEntry("tab", "Next field (shift+tab: back)"),
         HelpEntry("space", "Choose"),
-        HelpEntry("1-4", "Toggle (as the form shows)"),
-        HelpEntry("ctrl+s", "Send (Restore, Deploy...)"),
+        HelpEntry("1-4", "Toggle, as the form says"),
+        HelpEntry("ctrl+s", "Send the form"),
         HelpEntry("esc", "Cancel"),
-        HelpEntry("F1", "The form's help"),
+        HelpEntry("F1", "The form's own help"),
     ],
 )
 
@@ -59,6 +59,13 @@ def _bare(action: str) -> str:
     return action.split(".")[-1].split("(")[0]
 
 
+def _description(active: ActiveBinding) -> str:
+    binding = active.binding
+    if binding.action in PALETTE_ACTIONS:
+        return "Command palette"  # Textual says "palette"
+    return binding.description or binding.action.replace("_", " ")
+
+
 def group_of(key: str, action: str) -> str | None:
     """The group a key of the view goes in; None: the fixed Move group covers it."""
     bare = _bare(action)
@@ -70,7 +77,7 @@ def group_of(key: str, action: str) -> str | None:
         return "Find"
     if bare in CHANGE_ACTIONS:
         return "Change"
-    if bare in APP_ACTIONS or action in ("command_palette", "app.command_palette"):
+    if bare in APP_ACTIONS or action in PALETTE_ACTIONS:
         return "App"
     return "More"
 
@@ -85,11 +92,11 @@ def view_groups(view: Screen[object]) -> list[HelpGroup]:
         group = group_of(key, binding.action)
         if group is None:
             continue
-        # One row per action: "esc q  Back".
-        rows.setdefault((group, binding.action), ([], active))[0].append(key)
+        # One row per thing done: "esc q  Back" (one action, or two that say the same).
+        rows.setdefault((group, _description(active)), ([], active))[0].append(key)
     grouped: dict[str, list[tuple[str, ActiveBinding, list[str]]]] = {g: [] for g in GROUPS}
-    for (group, action), (keys, active) in rows.items():
-        grouped[group].append((action, active, keys))
+    for (group, _), (keys, active) in rows.items():
+        grouped[group].append((active.binding.action, active, keys))
 
     def app_order(item: tuple[str, ActiveBinding, list[str]]) -> int:
         bare = _bare(item[0])
@@ -99,11 +106,7 @@ def view_groups(view: Screen[object]) -> list[HelpGroup]:
     groups = [MOVE]
     for title in GROUPS:
         entries = [
-            HelpEntry(
-                " ".join(key_label(k) for k in keys),
-                active.binding.description or action.replace("_", " "),
-                active.enabled,
-            )
+            HelpEntry(" ".join(key_label(k) for k in keys), _description(active), active.enabled)
             for action, active, keys in grouped[title]
         ]
         groups.append(HelpGroup(title, entries))
