@@ -25,6 +25,10 @@ from wpe_tui.widgets.toggles import Choice
 class NewBackupModal(FormModal[Backup]):
     SUBMIT_LABEL = "Create backup"
     HELP_TITLE = "New backup"
+    HELP_TEXT = (
+        "Starts a backup of this site now. It is followed in the activity panel until "
+        "it completes, and then it can be restored."
+    )
 
     def __init__(
         self,

@@ -23,6 +23,10 @@ R = TypeVar("R")
 class ConfirmModal(FormModal[R]):
     SUBMIT_VARIANT = "error"
     HELP_TITLE = "Confirm"
+    HELP_TEXT = (
+        "Asks before going ahead. Focus starts on Cancel, so a stray enter changes "
+        "nothing; ctrl+s goes ahead, esc does not."
+    )
 
     def __init__(
         self, title: str | Text, question: str | Text, action: str, send: Any, **options: Any
@@ -44,6 +48,10 @@ class ConfirmModal(FormModal[R]):
 
 class TypedConfirmModal(ConfirmModal[R]):
     HELP_TITLE = "Confirm by typing the name"
+    HELP_TEXT = (
+        "For what cannot be undone: type the name shown, exactly, then ctrl+s. "
+        "esc closes without doing anything."
+    )
 
     def __init__(
         self,

@@ -21,6 +21,11 @@ from wpe_tui.widgets.toggles import Choice
 class NewDeploymentModal(FormModal[Deployment]):
     SUBMIT_LABEL = "Deploy"
     HELP_TITLE = "New deployment"
+    HELP_TEXT = (
+        "Deploys a git branch (at its latest commit, or the one you give) or a zip file "
+        "to the environment you choose. Deploying to production asks for the site's "
+        "name first."
+    )
 
     def __init__(self, site: Site, send: Any, **options: Any) -> None:
         super().__init__(send, id="new-deployment-modal", **options)
@@ -42,14 +47,18 @@ class NewDeploymentModal(FormModal[Deployment]):
             yield Choice("zip", name="zip")
         yield FieldError("source.type")
         with Vertical(id="git-fields"):
-            yield Input(placeholder="repository, e.g. github.com/acme/site", id="source-repository")
+            yield Label("Repository")
+            yield Input(placeholder="e.g. github.com/acme/site", id="source-repository")
             yield FieldError("source.repository")
-            yield Input(placeholder="branch, e.g. main", id="source-branch")
+            yield Label("Branch")
+            yield Input(placeholder="e.g. main", id="source-branch")
             yield FieldError("source.branch")
-            yield Input(placeholder="commit (optional: the branch's latest)", id="source-commit")
+            yield Label("Commit (optional)")
+            yield Input(placeholder="empty: the branch's latest", id="source-commit")
             yield FieldError("source.commit")
         with Vertical(id="zip-fields", classes="hidden"):
-            yield Input(placeholder="zip URL, e.g. https://…/site.zip", id="source-zip-url")
+            yield Label("Zip URL")
+            yield Input(placeholder="e.g. https://…/site.zip", id="source-zip-url")
             yield FieldError("source.zip_url")
         yield ConfirmName()
 

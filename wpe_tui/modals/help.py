@@ -5,14 +5,15 @@ and back", ...) in one column, or two from 100 columns on. The groups scroll; th
 title and the line saying how to close it stay in view at any size (80x24 included).
 `esc`, `q`, `?` and `F1` close it, and focus goes back where it was.
 
-`screens/help.py` fills it from a view's active bindings (`HelpScreen`).
+`screens/help.py` fills it from a view's active bindings (`HelpScreen`); a form
+(`FormModal`) fills it with its own keys and what it does (`FormHelp`, below).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from rich.table import Table
 from rich.text import Text
@@ -23,6 +24,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from wpe_tui.widgets import Footer
+
+if TYPE_CHECKING:
+    from wpe_tui.modals.form import FormModal
 
 # How keys are spelled in help: what is printed on the keycap.
 KEY_NAMES = {
@@ -168,3 +172,10 @@ class KeysHelp(ModalScreen[None]):
             body.scroll_home(animate=False)
         else:
             body.scroll_end(animate=False)
+
+
+class FormHelp(KeysHelp):
+    """F1 (or `?` outside a text field) in a form: its keys and what it does."""
+
+    def __init__(self, form: FormModal[Any]) -> None:
+        super().__init__(form.HELP_TITLE, [HelpGroup("Keys", form.help_keys())], form.help_text())

@@ -40,6 +40,10 @@ class PurgeCacheModal(FormModal[str]):
     TITLE = "Purge a cache"
     SUBMIT_LABEL = "Purge"
     HELP_TITLE = "Purge a cache"
+    HELP_TEXT = (
+        "Purges one cache (all, page, CDN or object) of the environment you choose. "
+        "The API allows one object-cache purge per environment a minute."
+    )
 
     def __init__(self, site: Site, send: Any, **options: Any) -> None:
         super().__init__(send, id="purge-modal", **options)
@@ -92,8 +96,12 @@ class CopyEnvironmentModal(FormModal[tuple[str, str]]):
     SUBMIT_VARIANT = "warning"
     HELP_TITLE = "Copy an environment"
     AUTO_FOCUS = ""  # nothing typed by accident: 1-2 toggle, tab goes to the fields
+    HELP_TEXT = (
+        "Copies one environment's files, database or both onto another, which is "
+        "overwritten. Copying onto production asks for its install's name first."
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "toggle_flag('files')", "Toggle files", show=False),
+        Binding("1", "toggle_flag('files')", "Contents", key_display="1-2"),
         Binding("2", "toggle_flag('database')", "Toggle database", show=False),
     ]
 
@@ -151,6 +159,13 @@ class CopyEnvironmentModal(FormModal[tuple[str, str]]):
         name = clean(destination.install_name or "") if destination and production else None
         self.query_one(ConfirmName).ask(name or None, "to overwrite production")
         self.query_one("#error-destination", FieldError).show(None)
+
+    @on(RadioSet.Changed, "#source")
+    def _source_changed(self) -> None:
+        # "cannot be copied onto itself" is fixed from either side.
+        source, destination = self._env("source"), self._env("destination")
+        if source is not None and destination is not None and source is not destination:
+            self.field_changed(self.query_one("#destination", RadioSet))
 
     def check(self) -> Problems:
         problems: Problems = {}

@@ -66,8 +66,20 @@ class RestoreModal(FormModal[Restore | None]):
     SUBMIT_VARIANT = "warning"
     HELP_TITLE = "Quick restore"
     AUTO_FOCUS = ""  # the first field is chosen below: never a text field by accident
+    HELP_TEXT = (
+        "Restores this backup into the environment you choose, with the contents you "
+        "tick. Restoring into production asks for the site's name first. The restore "
+        "is followed in the activity panel until it ends."
+    )
+    # The number toggles, one footer entry each API: 1-4 (Customer), 1-2 (Platform).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(str(n), f"toggle_flag({n - 1})", f"Toggle {n}", show=False) for n in range(1, 5)
+        Binding("1", "toggle_content(0)", "Contents", key_display="1-4"),
+        *(
+            Binding(str(n), f"toggle_content({n - 1})", f"Toggle {n}", show=False)
+            for n in range(2, 5)
+        ),
+        Binding("1", "toggle_option(0)", "Options", key_display="1-2"),
+        Binding("2", "toggle_option(1)", "Toggle 2", show=False),
     ]
 
     def __init__(
@@ -184,7 +196,29 @@ class RestoreModal(FormModal[Restore | None]):
     def contents(self) -> BackupContents:
         return BackupContents(**{f: self._flag(f) for f in CONTENT_FLAGS})
 
-    def action_toggle_flag(self, index: int) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_content" and self.in_place:
+            return False
+        if action == "toggle_option" and not self.in_place:
+            return False
+        return super().check_action(action, parameters)
+
+    def help_text(self) -> str:
+        if self.in_place:
+            return (
+                "Restores this backup into its own environment (install), the only "
+                "choice on this API; a checkpoint is taken first unless you untick it. "
+                "A production install's name is typed first."
+            )
+        return self.HELP_TEXT
+
+    def action_toggle_content(self, index: int) -> None:
+        self._toggle(index)
+
+    def action_toggle_option(self, index: int) -> None:
+        self._toggle(index)
+
+    def _toggle(self, index: int) -> None:
         if index < len(self.flags):
             self.query_one(f"#flag-{self.flags[index]}", Flag).toggle()
 

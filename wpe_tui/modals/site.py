@@ -22,6 +22,10 @@ class NewSiteModal(FormModal[Site]):
     TITLE = "New site"
     SUBMIT_LABEL = "Create site"
     HELP_TITLE = "New site"
+    HELP_TEXT = (
+        "Creates a site with one environment. Empty versions take WP Engine's latest "
+        "stable; a template starts it with content."
+    )
 
     def __init__(self, send: Any, **options: Any) -> None:
         super().__init__(send, id="new-site-modal", **options)
@@ -35,14 +39,14 @@ class NewSiteModal(FormModal[Site]):
             for name in NEW_SITE_ENVIRONMENTS:
                 yield Choice(name, value=name == "production", name=name)
         yield FieldError("environment")
-        yield Input(placeholder="PHP version (empty: latest stable), e.g. 8.2", id="php-version")
+        yield Label("PHP version")
+        yield Input(placeholder="empty: latest stable, e.g. 8.2", id="php-version")
         yield FieldError("php_version")
-        yield Input(
-            placeholder="WordPress version (empty: latest stable), e.g. 6.7",
-            id="wordpress-version",
-        )
+        yield Label("WordPress version")
+        yield Input(placeholder="empty: latest stable, e.g. 6.7", id="wordpress-version")
         yield FieldError("wordpress_version")
-        yield Input(placeholder="template (optional), e.g. blank, woocommerce", id="template")
+        yield Label("Template (optional)")
+        yield Input(placeholder="e.g. blank, woocommerce", id="template")
         yield FieldError("template")
 
     def first_field(self) -> Widget:
@@ -72,6 +76,10 @@ class EditSiteModal(FormModal[Site]):
 
     SUBMIT_LABEL = "Save"
     HELP_TITLE = "Edit site"
+    HELP_TEXT = (
+        "Changes the site's name, PHP or WordPress version, or status. Only what you "
+        "change is sent; a version field left empty is left as it is."
+    )
 
     def __init__(self, site: Site, send: Any, **options: Any) -> None:
         super().__init__(send, id="edit-site-modal", **options)
