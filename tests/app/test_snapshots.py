@@ -184,3 +184,37 @@ def test_modal(snap_compare: SnapCompare, make_app: AppFactory, presses: tuple[s
         await pilot.pause(0.6)  # the toasts' fade-out is over
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+# -- help and a modal's own footer, at 80x24 and 200x50 -------------------------------
+
+WIDE_SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")]
+
+
+@pytest.mark.parametrize("size", WIDE_SIZES)
+def test_help_groups(
+    snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    """Grouped; at 80x24 it scrolls with its title and "esc closes" in view; two
+    columns at 200."""
+    assert snap_compare(make_app(), terminal_size=size, run_before=keys("question_mark"))
+
+
+@pytest.mark.parametrize("size", WIDE_SIZES)
+def test_modal_footer(
+    snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    """Quick restore with its own footer: tab, space, 1-4, ctrl+s Restore, esc, F1."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await keys("enter", "2", "j", "R")(pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause(0.6)  # the toasts' fade-out is over
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+def test_modal_help(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    """F1 in the quick restore: what it does, and its keys."""
+    presses = ("enter", "2", "j", "R", "f1")
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=keys(*presses))
