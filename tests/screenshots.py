@@ -42,6 +42,7 @@ class Shot:
     name: str
     keys: tuple[str, ...] = ()
     setup: bool = False  # start with no API key: the first-run screen
+    platform: bool = False  # the Hosting Platform API's fake and backend
     after: tuple[Step, ...] = field(default=())
 
 
@@ -60,9 +61,38 @@ SHOTS = (
     Shot("site-detail-backups", keys=("enter", "2")),
     Shot("site-detail-deployments", keys=("enter", "3")),
     Shot("deployment-log", keys=("enter", "3", "enter"), after=(finish_deployment,)),
+    Shot("restore", keys=("enter", "2", "j", "R")),
     Shot("help", keys=("question_mark",)),
     Shot("setup", setup=True),
+    Shot("platform-site-list", platform=True),
+    Shot("platform-site-detail-overview", keys=("enter",), platform=True),
+    Shot("platform-restore", keys=("enter", "2", "R"), platform=True),
+    Shot("platform-copy-environment", keys=("enter", "C"), platform=True),
 )
+
+
+def build_platform_app(clock: ManualClock) -> WpeApp:
+    from wpe_tui.api.platform import PlatformBackend
+    from wpe_tui.fake.platform import PlatformAccount, create_platform_app
+
+    fake = create_platform_app(PlatformAccount(sites=120, seed=1, clock=clock))
+
+    def make_backend(secret: str, url: str, user: str | None) -> PlatformBackend:
+        return PlatformBackend(user or "", secret, url, transport=httpx.ASGITransport(app=fake))
+
+    settings = Settings(
+        profile_name="demo",
+        api_key=None,
+        base_url=BASE_URL,
+        read_only=False,
+        ui=UiPrefs(),
+        config_path=CONFIG_PATH,
+        api="platform",
+        api_user="demo",
+        api_password=SecretStr("demo"),
+        notification_emails=("ops@example.com",),
+    )
+    return WpeApp(settings, make_backend("demo", BASE_URL, "demo"), make_backend=make_backend)
 
 
 def build_app(clock: ManualClock, *, setup: bool) -> WpeApp:
@@ -85,7 +115,7 @@ def build_app(clock: ManualClock, *, setup: bool) -> WpeApp:
 
 async def take(shot: Shot, out_dir: Path) -> Path:
     clock = ManualClock(START)
-    app = build_app(clock, setup=shot.setup)
+    app = build_platform_app(clock) if shot.platform else build_app(clock, setup=shot.setup)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         for key in shot.keys:
@@ -95,7 +125,8 @@ async def take(shot: Shot, out_dir: Path) -> Path:
             await step(pilot, clock)
         for box in app.screen.query(Input):
             box.cursor_blink = False
-        await pilot.pause()
+        app.clear_notifications()
+        await pilot.pause(0.6)  # the toasts' fade-out is over
         filename = f"{shot.name}.svg"
         app.save_screenshot(filename=filename, path=str(out_dir))
     return out_dir / filename

@@ -265,12 +265,16 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from wpe_tui.commands import palette_binding, textual_commands_kept
         from wpe_tui.screens.help import key_label
 
-        yield from super().get_system_commands(screen)
+        # Textual's own (Keys, Screenshot, Maximize…) out; Theme and Quit stay.
+        yield from textual_commands_kept(super().get_system_commands(screen))
         # Every key of the current view is also a command, so nothing needs remembering.
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
+            if not palette_binding(active):  # Textual's keys: Scroll Left, Focus Next…
+                continue
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:
                 continue

@@ -951,6 +951,15 @@ def resolve_settings(
             "WPE_API_KEY", "api_key", chosen.api_key, chosen.api_key_command
         )
 
+    # A credential for the other API is not sent anywhere; say so rather than ignore it.
+    other = ("WPE_API_KEY",) if api_name == "platform" else ("WPE_API_USER", "WPE_API_PASSWORD")
+    unused = [variable for variable in other if _nonblank(env.get(variable)) is not None]
+    if unused:
+        which = "Hosting Platform API" if api_name == "platform" else "Customer API"
+        names = " and ".join(unused)
+        verb = "is" if len(unused) == 1 else "are"
+        warnings.append(f"{names} {verb} set but profile {name} uses the {which}: not used")
+
     if themes is not None:
         theme_warning = _theme_warning(config.ui.theme, themes, file_path)
         if theme_warning is not None:

@@ -184,11 +184,6 @@ async def test_textual_commands_kept_are_theme_and_quit_only(make_app: AppFactor
             assert internal not in titles
 
 
-@pytest.mark.xfail(
-    reason="needs app.py: yield from textual_commands_kept(super().get_system_commands(screen))"
-    " and skip the bindings palette_binding() refuses",
-    strict=False,
-)
 async def test_the_palette_lists_no_textual_internals(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

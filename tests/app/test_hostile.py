@@ -252,7 +252,7 @@ async def test_deployment_log_is_stripped_of_sequences_but_keeps_its_text(
 
 RTL_AND_EMOJI = "مرحبا שלום 🚀 café e\u0301 中文"
 STATUS_WORD = re.compile(r"\b(active|inactive|provisioning)\b")
-DATE = re.compile(r"\d\d [A-Z][a-z]{2} \d\d")
+DATE = re.compile(r"\d{4}-\d\d-\d\d|\d\d-\d\d \d\d:\d\d")
 
 
 def column_of(line: str, text: str) -> int:
@@ -278,7 +278,9 @@ async def test_right_to_left_text_and_emoji_keep_the_columns_in_place(
     assert hostile.startswith("مرحبا שלום 🚀")
     for row in rows:  # every status starts under its heading, every date under its own
         status = STATUS_WORD.search(row)
-        assert status is not None and column_of(row, status.group()) == column_of(header, "Status")
+        # The status starts under its heading, with its symbol first.
+        assert status is not None
+        assert column_of(row, status.group()) - 2 == column_of(header, "Status")
         date = DATE.search(row)
         assert date is not None and column_of(row, date.group()) == column_of(header, "Created")
     for name, screen in seen.everywhere():
@@ -303,7 +305,7 @@ async def test_10kb_strings_leave_the_other_columns_visible_at_80_columns(
     async with app.run_test(size=(80, 24)) as pilot:
         seen = await walk(pilot)
     row = next(line for line in seen.screens["filtered list"] if line.startswith("LLL"))
-    assert "active" in row and "acmecorpblog.wpengin" in row and "2021-11-25" in row
+    assert "active" in row and "acmecorpblog." in row and "2021-11-25" in row
     backup_row = next(line for line in seen.screens["backups"] if line.startswith("backup_"))
     assert "LLL" in backup_row and "full" in backup_row
     assert "in progress" in backup_row or "completed" in backup_row
@@ -510,9 +512,9 @@ async def test_unknown_backup_and_deployment_statuses_show_as_they_are(
         assert app.is_running
     backups = next(line for line in seen.screens["backups"] if "quarantined" in line)
     assert backups.lstrip().startswith("backup_")
-    assert re.search(r"Status\s+quarantined", seen.text("backup"))
+    assert re.search(r"Status\s+\? quarantined", seen.text("backup"))
     assert any("on hold" in line for line in seen.screens["deployments"])
-    assert re.search(r"Status\s+on hold", seen.text("deployment"))
+    assert re.search(r"Status\s+\? on hold", seen.text("deployment"))
 
 
 async def test_status_with_markup_and_escapes_shows_as_plain_text(

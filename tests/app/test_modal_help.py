@@ -76,6 +76,17 @@ async def test_the_restore_footer_shows_its_own_keys_and_none_of_the_apps(
         assert "^s Restore" in line and "esc Cancel" in line and "F1 Help" in line
 
 
+async def test_a_narrow_modal_footer_keeps_f1_help(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 24)) as pilot:
+        await open_restore(pilot)
+        modal = app.screen
+        assert isinstance(modal, RestoreModal)
+        line = squeezed(footer_line(modal))
+        assert "F1" in line, line  # the way to the form's keys, whatever else is left out
+        assert "Contents" not in line, line  # the least useful keys went first
+
+
 async def test_platform_restore_and_copy_toggle_with_1_2(make_platform_app: AppFactory) -> None:
     app = make_platform_app(emails=("ops@example.com",))
     async with app.run_test(size=(100, 34)) as pilot:

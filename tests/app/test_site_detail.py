@@ -83,6 +83,23 @@ async def test_tabs_switch_with_number_keys(make_app: AppFactory) -> None:
         assert tabs.active == "overview"
 
 
+async def test_a_tab_the_api_lacks_is_left_out_and_its_key_says_why(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_site(pilot)
+        tabs = screen.query_one("#tabs", TabbedContent)
+        # The Customer API lists no domains: no such tab, and the palette does not offer it.
+        assert not screen.query("#domains")
+        assert screen.check_action("tab", ("domains",)) is False
+        assert screen.check_action("tab", ("backups",)) is True
+        await pilot.press("4")
+        await settle(pilot)
+        assert tabs.active == "overview"
+        assert any("has no such tab" in n.message for n in app.notices)
+
+
 async def test_backup_detail_shows_contents_and_y_copies_download_url(
     make_app: AppFactory,
 ) -> None:

@@ -218,3 +218,47 @@ def test_modal_help(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     """F1 in the quick restore: what it does, and its keys."""
     presses = ("enter", "2", "j", "R", "f1")
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=keys(*presses))
+
+
+# -- the Hosting Platform API: the same screens, its own data --------------------------
+
+PLATFORM_SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+PLATFORM_VIEWS = [
+    pytest.param((), id="site-list"),
+    pytest.param(("enter",), id="overview"),
+    pytest.param(("enter", "2"), id="backups"),
+    pytest.param(("enter", "2", "R"), id="restore"),
+    pytest.param(("enter", "C"), id="copy-environment"),
+]
+
+
+@pytest.mark.parametrize("size", PLATFORM_SIZES)
+@pytest.mark.parametrize("presses", PLATFORM_VIEWS)
+def test_platform(
+    snap_compare: SnapCompare,
+    make_platform_app: AppFactory,
+    size: tuple[int, int],
+    presses: tuple[str, ...],
+) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await keys(*presses)(pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause(0.6)  # the toasts' fade-out is over
+
+    assert snap_compare(make_platform_app(), terminal_size=size, run_before=run_before)
+
+
+# -- a large terminal: the columns that only show when there is room ------------------
+
+LARGE_VIEWS = [
+    pytest.param((), id="site-list"),
+    pytest.param(("enter", "2"), id="backups"),
+    pytest.param(("enter", "3"), id="deployments"),
+]
+
+
+@pytest.mark.parametrize("presses", LARGE_VIEWS)
+def test_large_terminal(
+    snap_compare: SnapCompare, make_app: AppFactory, presses: tuple[str, ...]
+) -> None:
+    assert snap_compare(make_app(), terminal_size=(200, 50), run_before=keys(*presses))

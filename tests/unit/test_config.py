@@ -724,6 +724,25 @@ def test_platform_credentials_from_the_environment_override_the_file() -> None:
     assert settings.credentials_from_environment == ("WPE_API_USER", "WPE_API_PASSWORD")
 
 
+def test_a_credential_for_the_other_api_is_named_as_unused_and_not_shown() -> None:
+    key = "sk-live-0123456789"
+    settings = resolve_settings(
+        platform_config(api_user=USER, api_password=SecretStr(PASSWORD)),
+        env={"WPE_API_KEY": key},
+    )
+    assert settings.api_key is None  # never sent to the platform API
+    (warning,) = [w for w in settings.warnings if "WPE_API_KEY" in w]
+    assert "Hosting Platform API" in warning and "not used" in warning
+    assert key not in warning
+    customer = resolve_settings(
+        Config(profiles={"default": Profile(api_key=SecretStr("k" * 12))}),
+        env={"WPE_API_USER": USER, "WPE_API_PASSWORD": PASSWORD},
+    )
+    assert customer.api_password is None
+    assert any("WPE_API_USER and WPE_API_PASSWORD are set" in w for w in customer.warnings)
+    assert not any(PASSWORD in w for w in customer.warnings)
+
+
 def test_a_user_without_a_password_is_not_credentials() -> None:
     settings = resolve_settings(platform_config(api_user=USER), env={})
     assert settings.has_credentials is False

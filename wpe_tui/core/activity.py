@@ -311,7 +311,9 @@ class Activity:
         if not kind.in_flight(item):
             sighting = self._sightings.get(key)
             if sighting is not None and sighting.status != kind.status(item):
-                was_in_flight = sighting.status not in kind.final_statuses
+                was_in_flight = sighting.status not in kind.final_statuses and (
+                    sighting.status != "unreadable"
+                )
                 sighting.status = kind.status(item)
                 if was_in_flight and key not in self._mine():
                     self._announce_sighting(sighting)

@@ -36,7 +36,7 @@ BACKUP_FIELDS = [
     ),
     Field(Column("Type", width=8), lambda b: dash(b.type), _typed),
     Field(Column("Env", width=11), lambda b: dash(b.environment), _per_environment),
-    Field(Column("Status", width=12), lambda b: status_text(b.status)),
+    Field(Column("Status", width=14), lambda b: status_text(b.status)),
     Field(Column("Created", width=12), lambda b: when_short(b.created_at)),
     Field(
         Column("Completed", width=12, optional=True, drop=5, from_width=110),

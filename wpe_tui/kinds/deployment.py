@@ -47,7 +47,7 @@ DEPLOYMENT_FIELDS = [
         lambda d: clean(source_text(d.source)),
     ),
     Field(Column("Commit", width=7, optional=True, drop=6, from_width=110), lambda d: _commit(d)),
-    Field(Column("Status", width=12), lambda d: status_text(d.status)),
+    Field(Column("Status", width=14), lambda d: status_text(d.status)),
     Field(Column("Created", width=12), lambda d: when_short(d.created_at)),
     Field(
         Column("Completed", width=12, optional=True, drop=5, from_width=130),

@@ -42,7 +42,7 @@ def _listed_versions(capabilities: Capabilities) -> bool:
 
 SITE_FIELDS = [
     Field(Column("Name", min_width=16, weight=3, max_width=48, want=28), lambda s: dash(s.name)),
-    Field(Column("Status", width=13), lambda s: status_text(s.status)),
+    Field(Column("Status", width=14), lambda s: status_text(s.status)),
     Field(
         Column("Account", width=16, optional=True, drop=6, from_width=100),
         lambda s: dash(getattr(s, "account_name", None)),
@@ -82,6 +82,7 @@ class SiteEntry(NamedTuple):
     environment: str | None
     created_at: datetime | None
     domains: tuple[str, ...]
+    unreadable: str | None
     account_id: str | None
     account_name: str | None
     php_version: str | None
@@ -97,6 +98,7 @@ class SiteEntry(NamedTuple):
             environment=self.environment,
             created_at=self.created_at,
             domains=list(self.domains),
+            unreadable=self.unreadable,
             account_id=self.account_id,
             account_name=self.account_name,
             php_version=self.php_version,
@@ -119,6 +121,7 @@ def site_entry(site: Site) -> SiteEntry:
         environment=_intern(site.environment),
         created_at=site.created_at,
         domains=tuple(site.domains),
+        unreadable=site.unreadable,
         account_id=_intern(site.account_id),
         account_name=_intern(site.account_name),
         php_version=_intern(site.php_version),

@@ -43,7 +43,15 @@ class SiteChanges(WpeScreen):
 
     # -- what applies where ----------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "tab" and parameters:
+            action = f"tab('{parameters[0]}')"  # which tab: the API may not have it
+        return super().check_action(action, parameters)
+
     def available(self, action: str) -> bool:
+        if action.startswith("tab("):
+            pane = action[5:-2]
+            return pane == "overview" or bool(self.query(f"#{pane}"))
         active = self._active_kind()
         capabilities = self.session.capabilities
         if action == "restore":

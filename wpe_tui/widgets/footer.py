@@ -30,7 +30,8 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
-HELP_KEY = "question_mark"  # always shown: the way to every other key
+# Always shown: the way to every other key (`?` on a view, `F1` in a form).
+HELP_KEYS = frozenset({"question_mark", "f1"})
 
 
 class ShownKey(NamedTuple):
@@ -153,14 +154,14 @@ class Footer(Widget, can_focus=False):
         widths = {item: sum(cell_len(part) for part in self._parts(item)) for item in kept}
         used = sum(widths.values())
         while used > width and kept:
-            # The palette hint first, then the last key; never `?`.
-            removable = [i for i, item in enumerate(kept) if item.key != HELP_KEY]
+            # The palette hint first, then the last key; never the help key.
+            removable = [i for i, item in enumerate(kept) if item.key not in HELP_KEYS]
             if not removable:
                 break
             palette = [i for i in removable if kept[i].palette]
             index = palette[0] if palette else removable[-1]
             used -= widths[kept.pop(index)]
-        if used > width:  # only `?` is left and its word does not fit: the key alone
+        if used > width:  # only the help key is left and its word does not fit: the key alone
             kept = [item._replace(description="") for item in kept]
             if sum(cell_len(part) for item in kept for part in self._parts(item)) > width:
                 kept = []
