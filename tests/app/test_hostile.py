@@ -160,7 +160,7 @@ async def test_markup_in_every_field_shows_as_typed(
     assert f"{MARKUP} site" in seen.text("list")
     overview = seen.text("overview")
     assert f"{MARKUP} site" in overview  # title bar and header
-    assert f"{MARKUP} production" in overview and f"https://{MARKUP}.example" in overview
+    assert f"{MARKUP} production" in overview and f"{MARKUP}.example" in overview
     assert f"{MARKUP} php" in overview
     assert f"{MARKUP} description" in seen.text("backups")
     backup = seen.text("backup")
@@ -333,8 +333,9 @@ async def test_10kb_site_name_leaves_status_and_url_in_the_site_header(
         await pilot.press("slash", *SITE, "enter", "enter")
         await settle(pilot)
         overview = shown(pilot)
-    assert "active" in overview
-    assert "https://acmecorpblog.wpengine.com" in overview.replace("\n", "")
+    header = next(line for line in overview.splitlines() if "LLL…" in line and "›" not in line)
+    assert "active" in header
+    assert "https://acmecorpblog.wpengine.com" in header
     assert "PHP 8.2" in overview
 
 

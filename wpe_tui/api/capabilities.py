@@ -21,6 +21,7 @@ class Capabilities:
     # Backups
     backup_types: tuple[str, ...] = ("full", "database")  # empty: the API takes no type
     delete_backup: bool = True
+    backup_sizes: bool = True  # a backup says how big it is
     restore_environment_choice: bool = True  # restore into another environment
     restore_contents: bool = True  # database, files, plugins, themes chosen one by one
     follow_restore: bool = True  # a restore has a status to follow

@@ -25,6 +25,10 @@ def _typed(capabilities: Capabilities) -> bool:
     return bool(capabilities.backup_types)
 
 
+def _sized(capabilities: Capabilities) -> bool:
+    return capabilities.backup_sizes
+
+
 def _per_environment(capabilities: Capabilities) -> bool:
     return capabilities.backup_needs_environment
 
@@ -42,7 +46,11 @@ BACKUP_FIELDS = [
         Column("Completed", width=12, optional=True, drop=5, from_width=110),
         lambda b: when_short(b.completed_at),
     ),
-    Field(Column("Size", width=7, justify="right", optional=True, drop=3), lambda b: dash(b.size)),
+    Field(
+        Column("Size", width=7, justify="right", optional=True, drop=3),
+        lambda b: dash(b.size),
+        _sized,
+    ),
 ]
 
 

@@ -135,7 +135,12 @@ class RestoreModal(FormModal[Restore | None]):
         facts.add_row(
             "Description", Text(dash(backup.description)), "Created", when(backup.created_at)
         )
-        facts.add_row("Type", Text(dash(backup.type)), "Size", dash(backup.size))
+        if backup.type or backup.size:
+            facts.add_row("Type", Text(dash(backup.type)), "Size", dash(backup.size))
+        else:  # an API that gives neither (the platform's): what it does give
+            facts.add_row(
+                "Environment", Text(dash(backup.environment)), "Done", when(backup.completed_at)
+            )
         yield Static(facts, classes="form-facts")
         if self.in_place:
             yield Label("Restore into")

@@ -13,7 +13,7 @@ from wpe_tui.kinds.cells import status_text
 from wpe_tui.text import clean, dash, when
 from wpe_tui.widgets import DiskUsageBar
 
-HEADER_NAME_WIDTH = 40
+HEADER_NAME_WIDTH = 28  # status and a wpengine.com URL still fit at 80 columns
 
 
 class Overview(Vertical):
@@ -63,26 +63,29 @@ class Overview(Vertical):
     @staticmethod
     def _environments(site: Site) -> Table:
         installs = any(env.install_id for env in site.environments)
-        table = Table(title=None, box=None, padding=(0, 2, 0, 0), show_edge=False)
-        table.add_column("Environment", style="bold", no_wrap=True)
-        if installs:
-            table.add_column("Install", no_wrap=True)
-            table.add_column("Status", no_wrap=True)
-            table.add_column("PHP", no_wrap=True)
-        # Last, so a long one is cut at its end and the rest stays readable.
-        table.add_column("URL", overflow="ellipsis", no_wrap=True)
+        rows: list[list[Text]] = []
         for env in site.environments:
-            cells: list[str | Text] = [Text(dash(env.name))]
+            cells = [Text(dash(env.name), style="bold")]
             if installs:
                 cells += [
                     Text(dash(env.install_name)),
                     status_text(env.status),
                     Text(dash(env.php_version)),
                 ]
-            cells.append(Text(dash(env.url)))
-            table.add_row(*cells)
-        if not site.environments:
-            table.add_row(*(["—"] * (5 if installs else 2)))
+            # The scheme says nothing here (the header has the whole URL, y copies it).
+            cells.append(Text(dash(env.url).removeprefix("https://")))
+            rows.append(cells)
+        if not rows:
+            rows.append([Text("—") for _ in range(5 if installs else 2)])
+        headers = ["Environment", "Install", "Status", "PHP"] if installs else ["Environment"]
+        table = Table(title=None, box=None, padding=(0, 2, 0, 0), show_edge=False)
+        # Every column but the URL keeps its whole width: a narrow terminal cuts the URL.
+        for index, header in enumerate(headers):
+            widest = max([len(header), *(row[index].cell_len for row in rows)])
+            table.add_column(header, no_wrap=True, min_width=widest)
+        table.add_column("URL", overflow="ellipsis", no_wrap=True)
+        for row in rows:
+            table.add_row(*row)
         return table
 
     @staticmethod

@@ -46,7 +46,7 @@ from wpe_tui.text import clean
 class Column:
     """One column. Narrow, the least valuable columns go first (the highest `drop`);
     wide, columns with a `from_width` appear, and flexible ones share the room by
-    `weight` up to their `max_width`, the rest going to the first (what tells rows apart)."""
+    `weight` up to their `max_width`, the rest shared by all as even gaps."""
 
     label: str
     width: int | None = None  # None: shares what the fixed columns leave
@@ -82,6 +82,9 @@ class PageResult:
 
 
 FetchPage = Callable[[int], Awaitable[PageResult]]
+
+# The most a column widens past what it needs: the eye still follows a row across.
+MAX_GAP = 6
 
 # How many times one query may fetch its pages on screen again because the list
 # changed under it; past that, what came back is reconciled as it is.
@@ -644,8 +647,7 @@ class PagedTable(ScrollView, can_focus=True):
         sizes = {id(c): c.width or c.min_width for c in shown}
         spare = max(0, width - needed())
         flexible = [c for c in shown if c.width is None]
-        # The spare room by weight, each flexible column up to its max_width; what is
-        # left (all capped) goes to the first flexible column.
+        # The spare room by weight, each flexible column up to its max_width.
         while spare > 0 and flexible:
             growing = [c for c in flexible if c.max_width is None or sizes[id(c)] < c.max_width]
             if not growing:
@@ -662,8 +664,14 @@ class PagedTable(ScrollView, can_focus=True):
             spare -= given
             if given == 0:
                 break
-        if spare > 0 and flexible:
-            sizes[id(flexible[0])] += spare
+        if spare > 0 and shown:
+            # Every flexible column capped: the rest is shared by all, as even gaps, not
+            # one wide column with its neighbour far away; past MAX_GAP, blank at the end.
+            each, rest = divmod(spare, len(shown))
+            if each >= MAX_GAP:
+                each, rest = MAX_GAP, 0
+            for index, column in enumerate(shown):
+                sizes[id(column)] += each + (1 if index < rest else 0)
         return [sizes.get(id(c), 0) for c in self.columns]
 
     def _line(self, cells: Sequence[str | Text], width: int, style: Style) -> Strip:

@@ -25,6 +25,7 @@ PLATFORM_CAPABILITIES = Capabilities(
     delete_site=False,
     backup_types=(),
     delete_backup=False,
+    backup_sizes=False,
     restore_environment_choice=False,
     restore_contents=False,
     follow_restore=False,
