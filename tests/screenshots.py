@@ -66,7 +66,10 @@ SHOTS = (
     Shot("setup", setup=True),
     Shot("platform-site-list", platform=True),
     Shot("platform-site-detail-overview", keys=("enter",), platform=True),
+    Shot("platform-site-detail-backups", keys=("enter", "2"), platform=True),
+    Shot("platform-site-detail-domains", keys=("enter", "4"), platform=True),
     Shot("platform-restore", keys=("enter", "2", "R"), platform=True),
+    Shot("platform-purge-cache", keys=("enter", "P"), platform=True),
     Shot("platform-copy-environment", keys=("enter", "C"), platform=True),
 )
 

@@ -310,3 +310,26 @@ async def test_idle_with_nothing_in_flight_sends_nothing(
         start = len(requests(platform_fake))
         await pilot.pause(2.0)
         assert requests(platform_fake)[start:] == []
+
+
+async def test_environment_choices_that_do_not_fit_80_columns_stack_and_show_whole(
+    make_platform_app: AppFactory,
+) -> None:
+    from textual.widgets import RadioButton, RadioSet
+
+    app = make_platform_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_site(pilot)
+        for key in ("P", "C"):
+            await pilot.press(key)
+            await settle(pilot)
+            modal = app.screen
+            assert isinstance(modal, (PurgeCacheModal, CopyEnvironmentModal))
+            for choices in modal.query(RadioSet):
+                for button in choices.query_children(RadioButton):
+                    inside = choices.content_region.intersection(button.region)
+                    assert inside == button.region, f"{button.label} is cut at 80 columns"
+            labels = [str(b.label) for b in modal.query(RadioButton)]
+            assert any("development" in label for label in labels)
+            await pilot.press("escape")
+            await settle(pilot)

@@ -36,6 +36,7 @@ from wpe_tui.api import ApiError, OutcomeUnknownError, ValidationError
 from wpe_tui.core.outcome import Uncheckable, Verdict, WriteCheck
 from wpe_tui.modals.help import HelpEntry
 from wpe_tui.widgets import Footer
+from wpe_tui.widgets.choices import fit_choices
 from wpe_tui.widgets.footer import ShownKey, Signature
 
 R = TypeVar("R")
@@ -189,6 +190,7 @@ class FormModal(ModalScreen[R | None], Generic[R]):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(fit_choices, self)
         if self.blocked is not None:
             self.query_one("#submit", Button).disabled = True
             self.show_error("form", self.blocked)
@@ -197,6 +199,9 @@ class FormModal(ModalScreen[R | None], Generic[R]):
         first = self.first_field()
         if first is not None:
             first.focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(fit_choices, self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "submit" and (self.sending or self.blocked is not None):
