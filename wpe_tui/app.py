@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
@@ -22,8 +19,9 @@ from wpe_tui.core.activity import Operation
 from wpe_tui.core.backend import Backend
 from wpe_tui.core.session import Session
 from wpe_tui.crash_guard import CrashGuard
+from wpe_tui.profiles import Profiles
 from wpe_tui.state import State
-from wpe_tui.text import clean
+from wpe_tui.toasts import Toasts
 from wpe_tui.typeahead import TypeAhead
 
 STYLE_FILES = (
@@ -38,31 +36,11 @@ STYLE_FILES = (
 # Credentials typed on the setup screen to a backend: (secret, base URL, user or None).
 MakeBackend = Callable[[str, str, str | None], Backend]
 
-TOAST_GROUPING = 5.0  # seconds: the same message again within this is one toast, ×N
-
 
 def styles_dir() -> Path:
     """Styles ship inside the wheel as wpe_tui/styles; in a checkout they are at the top."""
     packaged = Path(__file__).parent / "styles"
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "styles"
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A message the app showed, for the tests and the soak (Textual keeps its own)."""
-
-    message: str
-    severity: SeverityLevel
-
-
-@dataclass
-class _Toast:
-    message: str
-    title: str
-    severity: SeverityLevel
-    timeout: float
-    shown_at: float
-    count: int = 1
 
 
 def _site_jump() -> type[Provider]:
@@ -71,7 +49,7 @@ def _site_jump() -> type[Provider]:
     return SiteJumpProvider
 
 
-class WpeApp(CrashGuard, TypeAhead, App[None]):
+class WpeApp(Toasts, CrashGuard, TypeAhead, App[None]):
     TITLE = "wpe-tui"
     COMMANDS = App.COMMANDS | {_site_jump}
     CSS_PATH: ClassVar[list[str | PurePath]] = [styles_dir() / name for name in STYLE_FILES]
@@ -89,18 +67,15 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
         make_backend: MakeBackend | None = None,
         demo: bool = False,
         state: State | None = None,
+        profiles: Profiles | None = None,
     ) -> None:
         super().__init__()
+        self.profiles = profiles  # the config's profiles, to switch to from the palette
         self.settings = settings
         self.state = state  # the state file: None keeps nothing (tests)
         self.make_backend = make_backend
         self.demo = demo
         self._session: Session | None = None
-        self._toasts: list[_Toast] = []
-        # Toasts raised while a form is open wait for it to close: a toast never covers a
-        # modal's buttons or the field being typed in.
-        self._held_toasts: list[tuple[str, str, SeverityLevel, float | None]] = []
-        self.notices: deque[Notice] = deque(maxlen=200)  # every message shown, newest last
         if backend is not None:
             self._open_session(backend)
 
@@ -229,6 +204,10 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
     async def action_quit(self) -> None:
         """Quit; with an operation of this run still in flight, ask first (it goes on at
         WP Engine, and is kept for the next start, but the user may be waiting on it)."""
+        self._leave("Quit", "quitting", self.exit)
+
+    def _leave(self, verb: str, doing: str, then: Callable[[], object]) -> None:
+        """Quit or switch profile: asked first while an operation of this run is in flight."""
         from wpe_tui.modals.confirm import ConfirmModal
 
         running = (
@@ -237,20 +216,68 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
             else []
         )
         if not running or isinstance(self.screen, ConfirmModal):
-            self.exit()
+            then()
             return
         names = ", ".join(op.title() for op in running[:3]) + (" …" if len(running) > 3 else "")
         what = "operation is" if len(running) == 1 else "operations are"
         question = (
             f"{len(running)} {what} still in flight: {names}. It goes on at WP Engine and "
-            "is shown again at the next start; quitting only stops watching it. Quit?"
+            f"is shown again at the next start; {doing} only stops watching it. {verb}?"
         )
 
         async def yes() -> bool:
             return True
 
-        modal: ConfirmModal[bool] = ConfirmModal("Quit?", question, "Quit", yes)
-        self.push_screen(modal, callback=lambda quit_now: self.exit() if quit_now else None)
+        def answered(go: bool | None) -> None:
+            if go:
+                then()
+
+        modal: ConfirmModal[bool] = ConfirmModal(f"{verb}?", question, verb, yes)
+        self.push_screen(modal, callback=answered)
+
+    # -- profiles: switched from the palette, like k9s contexts ------------------------
+
+    def switch_profile(self, name: str) -> None:
+        self._leave(
+            "Switch profile",
+            "switching",
+            lambda: self.run_worker(self._switch_to(name), group="profile"),
+        )
+
+    async def _switch_to(self, name: str) -> None:
+        import asyncio
+
+        from wpe_tui.api import ApiError
+        from wpe_tui.config import ConfigError
+        from wpe_tui.screens.site_list import SiteListScreen
+
+        assert self.profiles is not None
+        self.notify(f"Opening profile {name}…", timeout=3)
+        try:
+            settings, backend = await asyncio.to_thread(self.profiles.open, name)
+        except (ConfigError, ApiError) as error:
+            self.notify(f"Profile {name} was not opened: {error}", severity="error", timeout=10)
+            return
+        if backend is None:
+            what = "user and password" if settings.api == "platform" else "API key"
+            self.notify(
+                f"Profile {name} has no {what} yet: start wpe-tui --profile {name} to set it up.",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        old = self._session
+        self.clear_notifications()  # the old profile's toasts are not about this one
+        self.settings = settings
+        session = self._open_session(backend)
+        session.start()
+        while len(self.screen_stack) > 1:  # the old profile's screens: removed before
+            await self.pop_screen()  # the new list mounts under the same id
+        await self.push_screen(SiteListScreen(session))
+        if old is not None:
+            await old.aclose()
+        for warning in settings.warnings:
+            self.notify(warning, severity="warning", timeout=10)
 
     def action_activity(self) -> None:
         from wpe_tui.screens.activity import ActivityScreen
@@ -286,81 +313,18 @@ class WpeApp(CrashGuard, TypeAhead, App[None]):
             label = getattr(screen, "command_label", None)
             title = label(binding.action, binding.description) if label else binding.description
             yield SystemCommand(escape(title), f"key: {key_label(key)}", run)
+        if self.profiles is not None and not self.demo:
+            for name in self.profiles.others(self.settings.profile_name):
+                title = f"Switch to profile {name}"
+                yield SystemCommand(
+                    escape(title),
+                    "its site list, without restarting",
+                    partial(self.switch_profile, name),
+                )
         commands = getattr(screen, "palette_commands", None)
         if callable(commands):
             for title, help_text, callback in commands():
                 yield SystemCommand(escape(title), help_text, callback)
-
-    # -- messages -----------------------------------------------------------------
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """Messages carry text from the API (names, errors): shown as typed, never as
-        markup, with no escape sequences. The same message again within 5 s is one
-        toast with a count, not a stack of copies."""
-        message, title = clean(message), clean(title)
-        self.notices.append(Notice(message, severity))
-        if self._form_open():
-            self._held_toasts.append((message, title, severity, timeout))
-            return
-        self._toast(message, title, severity, timeout)
-
-    def _toast(
-        self, message: str, title: str, severity: SeverityLevel, timeout: float | None
-    ) -> None:
-        shown_for = timeout if timeout is not None else self.NOTIFICATION_TIMEOUT
-        now = time.monotonic()
-        self._toasts = [t for t in self._toasts if now - t.shown_at < t.timeout]
-        for toast in self._toasts:
-            same = (toast.message, toast.title, toast.severity) == (message, title, severity)
-            if same and now - toast.shown_at <= TOAST_GROUPING:
-                toast.count += 1
-                toast.shown_at, toast.timeout = now, shown_for
-                self._redraw_toasts(now)
-                return
-        self._toasts.append(_Toast(message, title, severity, shown_for, now))
-        super().notify(message, title=title, severity=severity, timeout=shown_for, markup=False)
-
-    def _form_open(self) -> bool:
-        from wpe_tui.modals.form import FormModal
-
-        return bool(self.screen_stack) and isinstance(self.screen, FormModal)
-
-    def _screen_changed(self, screen: Screen[Any]) -> None:
-        if self._held_toasts and not self._form_open():
-            held, self._held_toasts = self._held_toasts, []
-            for message, title, severity, timeout in held:
-                self._toast(message, title, severity, timeout)
-
-    def toasts_on_screen(self) -> list[str]:
-        """The toasts shown now, as drawn (a repeated one with its count)."""
-        now = time.monotonic()
-        return [
-            toast.message + (f" ×{toast.count}" if toast.count > 1 else "")
-            for toast in self._toasts
-            if now - toast.shown_at < toast.timeout
-        ]
-
-    def _redraw_toasts(self, now: float) -> None:
-        # Textual has no public way to change one toast: draw them all again.
-        super().clear_notifications()
-        for toast in self._toasts:
-            text = toast.message + (f" ×{toast.count}" if toast.count > 1 else "")
-            left = max(1.0, toast.timeout - (now - toast.shown_at))
-            super().notify(
-                text, title=toast.title, severity=toast.severity, timeout=left, markup=False
-            )
-
-    def clear_notifications(self) -> None:
-        self._toasts.clear()
-        super().clear_notifications()
 
     def copy(self, text: str) -> None:
         """Copy through OSC 52, which travels over SSH and tmux to the user's terminal."""

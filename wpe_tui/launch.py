@@ -32,8 +32,9 @@ import httpx
 
 from wpe_tui.api import ApiError, WpeClient
 from wpe_tui.api.request_log import RequestLog
-from wpe_tui.config import ConfigError, Settings, load_config, resolve_settings
+from wpe_tui.config import Config, ConfigError, Settings, load_config, resolve_settings
 from wpe_tui.core.backend import Backend
+from wpe_tui.profiles import Profiles
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -150,12 +151,26 @@ def _launch(
         make_backend=backend_maker(settings.api, request_log),
         demo=demo,
         state=load_state(),
+        profiles=None if demo else _profiles(config, read_only, request_log),
     )
     try:
         return run_app(app, secrets=settings.secrets)
     finally:
         if request_log is not None:
             request_log.close()
+
+
+def _profiles(config: Config, read_only: bool, request_log: RequestLog | None) -> Profiles:
+    """The config's profiles for the palette. A switch reads the file again (it may have
+    been edited since) and keeps --read-only: a switch never makes a run writable."""
+
+    def open_profile(name: str) -> tuple[Settings, Backend | None]:
+        settings = resolve_settings(
+            load_config(), profile=name, read_only=read_only, themes=_theme_names()
+        )
+        return settings, _backend_for(settings, request_log)
+
+    return Profiles(tuple(config.profiles), open_profile)
 
 
 def _theme_names() -> list[str]:
