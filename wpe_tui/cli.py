@@ -45,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo-server":
         return _demo_server(args)
+    from wpe_tui import tls
+
+    tls.prepare()  # on the other core, while Textual and the rest are imported
     from wpe_tui.launch import launch  # Textual is imported only when the app runs
 
     return launch(

@@ -44,7 +44,6 @@ orders, operation history) do not belong here: see ``wpe_tui.state``.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import shlex
@@ -461,6 +460,8 @@ def _closest(word: str, choices: Collection[str]) -> str | None:
     folded = {_fold(choice): choice for choice in choices}
     if _fold(word) in folded:
         return folded[_fold(word)]
+    import difflib  # only for a typo: not on the way to the first rows
+
     matches = difflib.get_close_matches(_fold(word), list(folded), n=1, cutoff=0.6)
     return folded[matches[0]] if matches else None
 

@@ -54,15 +54,9 @@ from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from wpe_tui.api import ApiError
-from wpe_tui.crash_report import (
-    CrashReport,
-    FatalError,
-    build_report,
-    environment_secrets,
-    redact,
-)
 
 if TYPE_CHECKING:
+    from wpe_tui.crash_report import CrashReport
     from wpe_tui.screens.crash import CrashScreen
 
 Dispatch = Callable[[Message], Coroutine[Any, Any, None]]
@@ -88,6 +82,8 @@ class CrashGuard(App[Any]):
     def crash_secrets(self) -> list[str]:
         """Every value the report must not show: the key or password in use, the ones in
         the environment, and any password typed into a field."""
+        from wpe_tui.crash_report import environment_secrets
+
         secrets = _settings_secrets(getattr(self, "settings", None))
         secrets.extend(environment_secrets())
         # The backend's credentials (after the setup screen they may differ from the
@@ -103,6 +99,8 @@ class CrashGuard(App[Any]):
         return secrets
 
     def redact(self, text: str) -> str:
+        from wpe_tui.crash_report import redact
+
         return redact(text, self.crash_secrets())
 
     # -- catching ------------------------------------------------------------
@@ -180,6 +178,8 @@ class CrashGuard(App[Any]):
     # -- reporting -----------------------------------------------------------
 
     def _crash(self, error: Exception, source: MessagePump | None) -> None:
+        from wpe_tui.crash_report import CrashReport, redact
+
         if isinstance(error, WorkerFailed) and isinstance(error.error, Exception):
             error = error.error
         try:
@@ -214,12 +214,16 @@ class CrashGuard(App[Any]):
             self.call_later(self._show_crash, report)
 
     def _safe_secrets(self) -> list[str]:
+        from wpe_tui.crash_report import environment_secrets
+
         try:
             return self.crash_secrets()
         except Exception:
             return _settings_secrets(getattr(self, "settings", None)) + environment_secrets()
 
     def _crash_report(self, error: BaseException, source: MessagePump | None) -> CrashReport:
+        from wpe_tui.crash_report import build_report
+
         stack = [type(screen).__name__ for screen in self.screen_stack[1:]]
         origin = _screen_of(source)
         where = type(origin).__name__ if origin is not None else type(self.screen).__name__
@@ -254,6 +258,8 @@ class CrashGuard(App[Any]):
 
     def _crash_exit(self, report: CrashReport, reason: str) -> None:
         """Textual's own way out (restore the terminal, exit 1), printing only the report."""
+        from wpe_tui.crash_report import FatalError
+
         text = f"wpe-tui stopped: {reason}. The report, with the API key shown as ***:\n\n"
         # An exception with `__rich__` is printed as it renders itself (`App.panic`),
         # never as Textual's traceback with its local variables.
@@ -263,6 +269,8 @@ class CrashGuard(App[Any]):
         """Textual's exit on an error it did not expect: a traceback with `show_locals`.
         Nothing of Textual's should reach it past `_handle_exception`; if anything does,
         it prints the redacted report instead."""
+        from wpe_tui.crash_report import CrashReport, redact
+
         error = sys.exception()
         if not isinstance(error, Exception):
             error = self._exception if isinstance(self._exception, Exception) else None

@@ -30,7 +30,7 @@ import httpx
 from pydantic import BaseModel, SecretStr
 from pydantic import ValidationError as PydanticValidationError
 
-from wpe_tui import __version__
+from wpe_tui import __version__, tls
 from wpe_tui.api.errors import (
     ApiError,
     AuthError,
@@ -134,6 +134,8 @@ class Wire:
         self._http = httpx.AsyncClient(
             base_url=base_url + "/",
             transport=transport,
+            # A transport of its own (the fakes in-process) makes its own context.
+            verify=tls.context() if transport is None else True,
             headers={
                 "Authorization": authorization,
                 "Accept": "application/json",

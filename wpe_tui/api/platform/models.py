@@ -90,7 +90,7 @@ class Page(ItemByItem, Generic[T]):
     """``{previous, next, count, results}``: ``count`` is the total, ``next`` and
     ``previous`` absolute URLs (or null)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     previous: str | None = None
     next: str | None = None
