@@ -297,3 +297,25 @@ async def test_read_only_hides_changes_from_footer_help_and_palette(
         assert isinstance(help_screen, HelpScreen)
         described = " ".join(d for _, d in help_screen.entries)
         assert "Restore" not in described and "Delete" not in described
+
+
+async def test_a_deletion_finishing_above_the_cursor_leaves_it_on_its_row(
+    make_app: AppFactory, fake: Starlette, clock: ManualClock
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_site(pilot)
+        await pilot.press("2", "j", "D")
+        await settle(pilot)
+        key = screen.backups.current_row.key  # type: ignore[union-attr]
+        await pilot.press("D", "ctrl+s")  # the second row: deleting
+        await settle(pilot)
+        assert writes(fake), "the delete was sent"
+        await pilot.press("j", "j", "j")  # the user goes on, three rows down
+        await settle(pilot)
+        watched = screen.backups.current_row.key  # type: ignore[union-attr]
+        clock.advance(30)
+        await pilot.pause(1.2)
+        await settle(pilot)
+        assert key not in [r.key for r in screen.backups.loaded_rows()], "it finished"
+        assert screen.backups.current_row.key == watched, "the cursor stayed on its row"  # type: ignore[union-attr]

@@ -343,10 +343,14 @@ class PagedTable(ScrollView, can_focus=True):
         self._after_store()
 
     def remove_row(self, key: str) -> bool:
-        """Drop a row (an item that is gone) without moving the rows below it twice."""
+        """Drop a row (an item that is gone) without moving the rows below it twice.
+        The cursor stays on the row it was on: a deletion above it finishing does not
+        move the user to the next row (on the deleted row itself, it takes the next)."""
         for page, rows in self._state.pages.items():
             for index, existing in enumerate(rows):
                 if existing.key == key:
+                    at = self._index_of(page, index)
+                    above_cursor, above_view = at < self.cursor, at < int(self.scroll_y)
                     del rows[index]
                     if self._state.total:
                         self._state.total -= 1
@@ -357,6 +361,10 @@ class PagedTable(ScrollView, can_focus=True):
                     self._state.stale.add(page)
                     self._recount()
                     self._update_virtual_size()
+                    if above_view:  # the rows in view stay where they are
+                        self.scroll_to(y=self.scroll_y - 1, animate=False)
+                    if above_cursor:
+                        self.cursor -= 1
                     self._clamp_cursor()
                     self._request_visible()
                     self.refresh()
