@@ -78,6 +78,16 @@ class Toasts(App[Any]):
         self._toasts.append(_Toast(message, title, severity, shown_for, now))
         super().notify(message, title=title, severity=severity, timeout=shown_for, markup=False)
 
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """A form opening puts the toasts shown before it away, while the screen under
+        it is still the one drawing them: they would sit on the form's border or
+        buttons. They stay in `notices` (and errors in the activity panel)."""
+        from wpe_tui.modals.form import FormModal
+
+        if isinstance(screen, FormModal) and self.screen_stack:
+            self.clear_notifications()
+        return super().push_screen(screen, *args, **kwargs)
+
     def _form_open(self) -> bool:
         from wpe_tui.modals.form import FormModal
 

@@ -46,3 +46,42 @@ async def test_the_same_error_again_is_one_toast_with_a_count(
         assert failures[0].endswith("×3")
         table = app.screen.query_one("#sites", PagedTable)
         assert table.total == 120, "what was loaded stays"
+
+
+async def test_a_toast_is_put_away_when_a_form_opens_and_not_drawn_twice(
+    make_app: AppFactory, fake: Starlette
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        fake.state.faults.fail_next(4, status=500)
+        await pilot.press("r")
+        await settle(pilot)
+        assert any("500" in m for m in app.toasts_on_screen())
+        assert app.screen.query("Toast"), "the error is drawn on the list"
+        await pilot.press("n")  # the New site form
+        await settle(pilot)
+        assert type(app.screen).__name__ == "NewSiteModal"
+        assert not app.screen.query("Toast"), "nothing sits on the form's border or buttons"
+        assert app.toasts_on_screen() == []
+        assert any("500" in n.message for n in app.notices), "kept among the messages"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.screen.query("Toast"), "no stale copy left under the form"
+
+
+async def test_a_quick_restore_sent_as_one_burst_says_so_in_one_toast(
+    make_app: AppFactory, fake: Starlette
+) -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        for key in ("enter", "2", "j", "R", "right", "space", "3", "4", "ctrl+s"):
+            app.post_message(events.Key(key, None if len(key) > 1 else key))
+        await settle(pilot, rounds=8)
+        await pilot.pause(0.5)
+        assert [r.method for r in fake.state.requests].count("POST") == 1
+        drawn = app.screen.query("Toast")
+        assert len(drawn) == 1, [str(t.render()) for t in drawn]

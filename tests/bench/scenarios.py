@@ -8,6 +8,9 @@ from tests.bench.account_scale import account_scale
 from tests.bench.concurrency import LATENCY_MS, concurrency
 from tests.bench.harness import Bench
 from tests.bench.idle import idle
+from tests.bench.palette import LATENCY_MS as PALETTE_LATENCY_MS
+from tests.bench.palette import SITES as PALETTE_SITES
+from tests.bench.palette import palette
 from tests.bench.report import Figure
 from tests.bench.responsiveness import SCROLL_LATENCY_MS, responsiveness
 from tests.bench.startup import first_rows, scale
@@ -22,4 +25,8 @@ SCENARIOS: dict[str, tuple[str, Callable[[Bench], list[Figure]]]] = {
         responsiveness,
     ),
     "6": ("account scale: 10,000 sites, 1 in 6 stuck in flight, 100 ms latency", account_scale),
+    "7": (
+        f"palette: a site of {PALETTE_SITES:,} by name ({PALETTE_LATENCY_MS:g} ms latency)",
+        palette,
+    ),
 }

@@ -62,11 +62,12 @@ def open_purge_cache(host: Screen[Any], session: Session, site: Site) -> None:
                 f"in about a minute ({error.message})",
                 status=429,
             ) from None
-        return f"{type} cache of {_install_name(site, install_id)}"
+        caches = "every cache" if type == "all" else f"the {type} cache"
+        return f"{caches} of {_install_name(site, install_id)}"
 
     def done(what: str | None) -> None:
         if what is not None:
-            host.notify(f"Purged the {what}")
+            host.notify(f"Purged {what}")
 
     pending = PendingWrite(session, f"Cache purge of {clean(site.name)}", site.id, site.name)
     host.app.push_screen(PurgeCacheModal(site, send, on_outcome=pending), callback=done)
