@@ -11,6 +11,7 @@ others ("Keys", "Screenshot", "Maximize"...) and Textual's own keys ("Scroll Lef
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
     from wpe_tui.screens.site_list import SiteListScreen
 
 MAX_HITS = 60
+# Textual's CommandPalette redraws its list when a hit comes this long after the last
+# redraw (its _RESULT_BATCH_TIME, 0.25 s in Textual 8), and at the end of a search.
+BATCH_TIME = 0.3
+NOTE_SCORE = 0.0001  # below any name's: a note sorts after the sites found
 WAIT_FOR_NAMES = 0.5  # seconds between looks at the names a running sweep has read
 
 # Textual 8's system commands (App.get_system_commands) worth a user's while.
@@ -89,19 +94,50 @@ class SiteJumpProvider(Provider):
         shown: set[str] = set()
         seen_pages: set[int] = set()
         candidates: list[Any] = [row.data for row in site_list.table.loaded_rows()]
+        told = False
         while True:
             candidates += sweep.new_entries(seen_pages)
+            found: list[Hit] = []
             for entry in candidates:
                 if entry.id in shown or len(shown) >= MAX_HITS:
                     continue
                 score = matcher.match(clean(entry.name))
                 if score > 0:
                     shown.add(entry.id)
-                    yield self._hit(score, entry, matcher)
+                    found.append(self._hit(score, entry, matcher))
             candidates = []
-            if not sweep.running or len(shown) >= MAX_HITS:
+            over = not sweep.running or len(shown) >= MAX_HITS
+            if not found and not told and not over:
+                # The palette keeps its last list until a hit comes: without this line
+                # the sites listed before the query stay, and enter opens one of them.
+                told = True
+                found.append(self._note(f"Matches{self._among(sweep)} join this list"))
+            # Textual draws what was yielded only when a hit comes more than
+            # BATCH_TIME after its last redraw: the last of a batch comes after a
+            # pause, so the batch is drawn now, not when the next match is read.
+            for hit in found[:-1]:
+                yield hit
+            if found:
+                if not over:
+                    await asyncio.sleep(BATCH_TIME)
+                yield found[-1]
+            if over:
+                if not shown:  # said once the search is over, in place of Textual's own line
+                    yield self._note(f"No site name matches {query!r}{self._among(sweep)}")
                 return
             await sweep.progress(WAIT_FOR_NAMES)  # the palette shows it is still searching
+
+    @staticmethod
+    def _among(sweep: Any) -> str:
+        return f" among all {sweep.total:,} sites" if sweep.total else ""
+
+    def _note(self, text: str) -> Hit:
+        """A line of the palette that is not a site; enter on it opens nothing."""
+
+        def nothing() -> None:
+            self.app.notify("Pick a site from the palette's list (ctrl+p)", timeout=4)
+
+        return Hit(NOTE_SCORE, escape(text), nothing, text=text)
 
     async def discover(self) -> Hits:
         site_list = self._site_list()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from starlette.applications import Starlette
+from typing import Any
 
-from tests.app.conftest import AppFactory, settle
+from starlette.applications import Starlette
+from textual.widgets import Static
+
+from tests.app.conftest import AppFactory, settle, until
 from wpe_tui.fake import FakeAccount
 from wpe_tui.screens.site_detail import SiteDetailScreen
 from wpe_tui.screens.site_list import SiteListScreen
@@ -233,3 +236,32 @@ async def test_palette_jumps_to_a_site_by_name(make_app: AppFactory) -> None:
         await settle(pilot)
         assert isinstance(app.screen, SiteDetailScreen)
         assert app.screen.site.name == "Tidewater Bakery"
+
+
+async def test_the_palette_replaces_the_sites_it_listed_before_while_it_searches(
+    make_app: AppFactory, account: Any
+) -> None:
+    from textual.widgets import OptionList
+
+    from wpe_tui.fake import create_app
+
+    def title_text(app: Any) -> str:
+        return str(app.screen.query_one("#title-bar", Static).render())
+
+    slow = create_app(account, latency_ms=1500)  # each page of names takes 1.5 s
+    app = make_app(page_size=10, api=slow)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "120 sites" in title_text(app), seconds=10)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"tidewater")
+        await pilot.pause(0.9)  # the names beyond the first page are still on their way
+
+        def listed() -> list[str]:
+            options = app.screen.query_one(OptionList)
+            return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+        shown = listed()
+        assert not any("Open site" in line for line in shown), shown
+        assert any("join this list" in line for line in shown), shown
+        await until(pilot, lambda: any("Tidewater Bakery" in line for line in listed()), 15)

@@ -18,21 +18,22 @@ GIVE_UP = 90.0
 
 
 def hit_shown(target: Target) -> Predicate:
-    """The palette lists the site: its name as written (the query is typed in lower
-    case, so the input line does not count)."""
-    name = target.name[:12]
+    """The palette lists the site: a line that is its name, whole (other names start
+    the same; the query is typed in lower case, so the input line does not count)."""
 
     def check(term: Terminal) -> bool:
-        return any(name in line for line in term.display)
+        return any(line.strip() == target.name for line in term.display)
 
     return check
 
 
 def opened(target: Target) -> Predicate:
-    crumb = f"› {target.name[:12]}"
+    """The site's own screen: its name in the breadcrumb of the title bar."""
+    crumb = f"› {target.name}"
 
     def check(term: Terminal) -> bool:
-        return any(crumb in line for line in term.display)
+        title = term.display[0].rstrip().rstrip("…")
+        return f"{crumb} ·" in title or title.endswith(crumb)
 
     return check
 

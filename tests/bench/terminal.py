@@ -34,6 +34,7 @@ KEYS: dict[str, bytes] = {
     "up": b"\x1b[A",
     "down": b"\x1b[B",
     "ctrl+q": b"\x11",
+    "ctrl+p": b"\x10",
 }
 
 Predicate = Callable[["Terminal"], bool]
