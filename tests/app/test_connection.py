@@ -121,3 +121,19 @@ async def test_revoked_key_mid_session_returns_to_the_same_place(
         saved = app.settings.config_path
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600
         assert "new-key" in saved.read_text()
+
+
+async def test_the_offline_banner_says_when_the_next_try_is(
+    fake: Starlette, tmp_path: Path
+) -> None:
+    cable = Cable(fake)
+    cable.down = True
+    app = app_over(cable, tmp_path)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+
+        def said() -> str:
+            return str(app.screen.query_one(OfflineBanner).render())
+
+        await wait_for(pilot, lambda: "next try in" in said() or "trying now" in said())
+        assert "Offline" in said() and "what is loaded stays browsable" in said()

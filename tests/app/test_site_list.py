@@ -265,3 +265,25 @@ async def test_the_palette_replaces_the_sites_it_listed_before_while_it_searches
         assert not any("Open site" in line for line in shown), shown
         assert any("join this list" in line for line in shown), shown
         await until(pilot, lambda: any("Tidewater Bakery" in line for line in listed()), 15)
+
+
+async def test_the_header_says_what_it_counts_while_searching_and_after(
+    make_app: AppFactory, account: Any
+) -> None:
+    from wpe_tui.fake import create_app
+
+    def title_text() -> str:
+        return str(app.screen.query_one("#title-bar", Static).render())
+
+    slow = create_app(account, latency_ms=700)
+    app = make_app(page_size=10, api=slow)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await until(pilot, lambda: "120 sites · 10 loaded" in title_text(), seconds=10)
+        await pilot.press("slash", *"zzqx")
+        await until(pilot, lambda: "0 matches · searching" in title_text(), seconds=5)
+        await until(
+            pilot, lambda: "no match" in title_text() and "searching" not in title_text(), 15
+        )
+        await pilot.press("escape", "escape")
+        await pilot.press("slash", *"tidewater")
+        await until(pilot, lambda: "2 matches of 120 sites" in title_text(), seconds=15)
