@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -30,13 +31,16 @@ def base_env() -> dict[str, str]:
 
 def app_env(base_url: str, home: Path, api: Mapping[str, str]) -> dict[str, str]:
     """What a user's shell gives the app: the API's credentials and URL in the
-    environment (`BenchApi.app_env`), no config file."""
+    environment (`BenchApi.app_env`), no config file, and a state file of its own
+    each start: what one run remembers (the last tab, a sort order) would change
+    what the next one measures."""
     env = base_env()
     env.update(
         HOME=str(home),
         XDG_CONFIG_HOME=str(home / ".config"),
         XDG_CACHE_HOME=str(home / ".cache"),
         XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_STATE_HOME=tempfile.mkdtemp(prefix="state-", dir=home),
         WPE_API_URL=base_url,
         **api,
     )
