@@ -113,3 +113,33 @@ async def test_refused_key_opens_the_key_screen_then_the_list_again(
         from wpe_tui.widgets import PagedTable
 
         assert app.screen.query_one("#sites", PagedTable).total == 120
+
+
+async def test_a_refused_key_from_wpe_api_key_says_so_and_is_not_saved(
+    guarded: Starlette, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+
+    def make_client(key: str, url: str, user: str | None = None) -> WpeClient:
+        return WpeClient(key, url, transport=httpx.ASGITransport(app=guarded))
+
+    settings = Settings(
+        profile_name="default",
+        api_key=SecretStr("expired-key"),
+        api_key_source="environment",
+        base_url=BASE_URL,
+        read_only=False,
+        ui=UiPrefs(),
+        config_path=tmp_path / "wpe-tui" / "config.toml",
+    )
+    app = WpeApp(settings, make_client("expired-key", BASE_URL), make_backend=make_client)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        intro = str(app.screen.query_one("#setup-intro", Static).render())
+        assert "WPE_API_KEY" in intro and "Unset or correct" in intro
+        await pilot.press(*"right-key", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SiteListScreen), "the run goes on with the new key"
+        saved = settings.config_path
+        assert not saved.exists() or "right-key" not in saved.read_text(), "not saved"
