@@ -33,7 +33,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -85,6 +85,7 @@ FetchPage = Callable[[int], Awaitable[PageResult]]
 
 # The most a column widens past what it needs: the eye still follows a row across.
 MAX_GAP = 6
+STRIPS_KEPT = 400  # drawn rows kept: a few screens of them
 
 # How many times one query may fetch its pages on screen again because the list
 # changed under it; past that, what came back is reconciled as it is.
@@ -180,6 +181,9 @@ class PagedTable(ScrollView, can_focus=True):
         self._no_match = ""
         self._keep_key: str | None = None
         self._width_cache: tuple[int, list[int]] | None = None
+        # Drawn rows, by row object, width and style: a cursor move or a scroll by one
+        # line redraws the rows whose look changed, not every row on screen.
+        self._strips: dict[tuple[int, int, Style], tuple[Row, Strip]] = {}
         self._sorted: tuple[str, bool] | None = None
 
     # -- what the table holds ------------------------------------------------
@@ -561,8 +565,13 @@ class PagedTable(ScrollView, can_focus=True):
         return max(0, min(value, max(0, self.row_count - 1)))
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_y)
         self._scroll_cursor_into_view()
-        self.refresh()
+        if int(self.scroll_y) == top:  # only the two rows whose look changed
+            width = self.size.width
+            self.refresh(Region(0, 1 + old - top, width, 1), Region(0, 1 + new - top, width, 1))
+        else:
+            self.refresh()
         self._request_visible()
         if old != new:
             self.post_message(self.Highlighted(self, self.current_row))
@@ -725,7 +734,15 @@ class PagedTable(ScrollView, can_focus=True):
             page = self._locate(index)[0]
             note = "could not load: r to retry" if page in self._state.failed else "loading…"
             return self._line(["", note], width, style + placeholder)
-        return self._line(row.cells, width, style)
+        key = (id(row), width, style)
+        drawn = self._strips.get(key)
+        if drawn is not None and drawn[0] is row:
+            return drawn[1]
+        if len(self._strips) > STRIPS_KEPT:
+            self._strips.clear()
+        strip = self._line(row.cells, width, style)
+        self._strips[key] = (row, strip)
+        return strip
 
     def mark_sorted(self, label: str | None, ascending: bool = True) -> None:
         """Show an arrow after the label of the column the rows are sorted by."""
