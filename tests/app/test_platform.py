@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from starlette.applications import Starlette
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TabPane
 
 from tests.app.conftest import AppFactory, settle, until
 from tests.app.test_hostile import shown
@@ -333,3 +333,19 @@ async def test_environment_choices_that_do_not_fit_80_columns_stack_and_show_who
             assert any("development" in label for label in labels)
             await pilot.press("escape")
             await settle(pilot)
+
+
+async def test_a_domain_shows_whole_at_80_columns_before_its_network_status(
+    make_platform_app: AppFactory,
+) -> None:
+    app = make_platform_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_site(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        table = app.screen.query_one("#domains", TabPane).query_one(PagedTable)
+        names = [str(row.data.name) for row in table.loaded_rows()]
+        longest = max(names, key=len)
+        assert len(longest) >= 25, names
+        shown = [strip.text for strip in (table.render_line(y) for y in range(1, 1 + len(names)))]
+        assert any(longest in line for line in shown), shown

@@ -15,7 +15,7 @@ def _yes(value: bool | None) -> str:
 
 
 DOMAIN_FIELDS = [
-    Field(Column("Domain", min_width=20, weight=3, tokens=True), lambda d: dash(d.name)),
+    Field(Column("Domain", min_width=20, weight=3, tokens=True, want=30), lambda d: dash(d.name)),
     Field(Column("Env", width=11), lambda d: dash(d.environment)),
     Field(Column("Primary", width=7), lambda d: _yes(d.primary)),
     Field(
