@@ -349,3 +349,53 @@ async def test_a_domain_shows_whole_at_80_columns_before_its_network_status(
         assert len(longest) >= 25, names
         shown = [strip.text for strip in (table.render_line(y) for y in range(1, 1 + len(names)))]
         assert any(longest in line for line in shown), shown
+
+
+async def test_pending_sites_in_view_are_followed_a_page_of_installs_at_a_time(
+    tmp_path: Any,
+) -> None:
+    import httpx
+    from pydantic import SecretStr
+
+    from tests.app.conftest import BASE_URL, START
+    from wpe_tui.api.platform import PlatformBackend
+    from wpe_tui.app import WpeApp
+    from wpe_tui.config import Settings, UiPrefs
+    from wpe_tui.fake.platform import PlatformAccount, create_platform_app
+
+    stuck = create_platform_app(
+        PlatformAccount(sites=300, seed=1, clock=ManualClock(START), stuck_rate=0.3)
+    )
+    settings = Settings(
+        profile_name="test",
+        api_key=None,
+        base_url=BASE_URL,
+        read_only=False,
+        ui=UiPrefs(refresh_interval=0.5),
+        config_path=tmp_path / "config.toml",
+        api="platform",
+        api_user="u",
+        api_password=SecretStr("p"),
+        requests_per_second=1000.0,
+    )
+    backend = PlatformBackend("u", "p", BASE_URL, transport=httpx.ASGITransport(app=stuck))
+    app = WpeApp(settings, backend)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.pause(1.0)
+        screen = app.screen
+        assert isinstance(screen, SiteListScreen)
+        table = screen.query_one("#sites", PagedTable)
+        pending = [r for _, r in table.rows_in_view() if r.data.status == "pending"]
+        assert len(pending) >= 3, "the account has pending sites in view"
+        before = len(stuck.state.requests)
+
+        def new_reads() -> list[Any]:
+            return [r for r in requests(stuck)[before:] if r.method == "GET"]
+
+        await until(pilot, lambda: bool(new_reads()), seconds=8)  # the next round, backed off
+        await pilot.pause(0.3)  # every row of that round has asked
+        polls = new_reads()
+        assert all(r.path == "/v1/installs" for r in polls), [r.path for r in polls]
+        installs = sum(len(r.data.environments) for r in pending)
+        assert len(polls) < installs, (len(polls), installs)

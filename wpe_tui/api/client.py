@@ -115,6 +115,9 @@ class WpeClient(WireClient):
     async def get_site(self, site_id: str) -> Site:
         return self._parse(Site, await self._get(f"sites/{segment(site_id)}"))
 
+    async def site_status(self, site_id: str) -> Site:
+        return await self.get_site(site_id)  # its list carries statuses: pages are followed
+
     async def create_site(
         self,
         name: str,

@@ -58,6 +58,11 @@ class Backend(Protocol):
 
     async def get_site(self, site_id: str) -> Site: ...
 
+    async def site_status(self, site_id: str) -> Site:
+        """The site as its list row shows it, to follow its status: on an API whose site
+        list carries no status, fewer requests than `get_site`."""
+        ...
+
     async def create_site(
         self,
         name: str,

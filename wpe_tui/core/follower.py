@@ -84,10 +84,12 @@ class ItemTarget(Target):
         *,
         detailed: bool = False,
         fresh_for: float = 0.0,
+        row: bool = False,
     ) -> None:
         self.kind = kind
         self.ref = ref
-        self.key = ("item", ref.kind, ref.id, detailed)
+        self.key = ("item", ref.kind, ref.id, detailed, row)
+        self._row = row  # as a list row shows it: `kind.follow`, which may cost less
         self.covers = (ref.key,)
         self._backend = backend  # asked each time: new credentials bring a new one
         self._store = store
@@ -106,7 +108,8 @@ class ItemTarget(Target):
             # A page in view brought it a moment ago: no second request.
             return self.kind.signature(item, detailed=self._detailed)
         try:
-            item = await self.kind.get(self._backend(), self.ref)
+            ask = self.kind.follow if self._row else self.kind.get
+            item = await ask(self._backend(), self.ref)
         except NotFoundError:
             self._gone = True
             self._store.remove(*self.ref.key)

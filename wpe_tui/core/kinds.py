@@ -66,6 +66,10 @@ class ResourceKind:
     async def get(self, backend: Backend, ref: Ref) -> Any:
         raise NotImplementedError
 
+    async def follow(self, backend: Backend, ref: Ref) -> Any:
+        """The item as a list row shows it, for following its status (default: `get`)."""
+        return await self.get(backend, ref)
+
     async def list(self, backend: Backend, parent: str | None, query: ListQuery) -> Page[Any]:
         raise NotImplementedError
 
@@ -114,6 +118,9 @@ class SiteKind(ResourceKind):
 
     async def get(self, backend: Backend, ref: Ref) -> Site:
         return await backend.get_site(ref.id)
+
+    async def follow(self, backend: Backend, ref: Ref) -> Site:
+        return await backend.site_status(ref.id)
 
     async def list(self, backend: Backend, parent: str | None, query: ListQuery) -> Page[Site]:
         return await backend.list_sites(

@@ -148,7 +148,7 @@ class Session:
         self.follower.unwatch(owner)
 
     def item_target(
-        self, ref: Ref, *, detailed: bool = False, fresh_for: float = 0.0
+        self, ref: Ref, *, detailed: bool = False, fresh_for: float = 0.0, row: bool = False
     ) -> ItemTarget:
         return ItemTarget(
             kind_of(ref.kind),
@@ -159,6 +159,7 @@ class Session:
             self.wall,
             detailed=detailed,
             fresh_for=fresh_for,
+            row=row,
         )
 
     def _follow_operations(self, ops: list[Operation]) -> None:

@@ -196,7 +196,7 @@ class SiteListScreen(WpeScreen):
                 in_flight.setdefault(page, []).append(row.key)
         if not self.session.capabilities.follow_pages:
             return [
-                self.session.item_target(Ref("site", key, key))
+                self.session.item_target(Ref("site", key, key), row=True)
                 for keys in in_flight.values()
                 for key in keys
             ]

@@ -104,6 +104,22 @@ class PlatformBackend(PlatformSession):
             bandwidth=mapping.bandwidth(usage, limits),
         )
 
+    async def site_status(self, site_id: str) -> app.Site:
+        """A site's row with its installs' statuses as they are now. The site list
+        carries no status, so it is read from the ``GET /installs`` pages the scan saw
+        its installs on (shared by every row that follows them), else per install."""
+        listed = self.directory.listed_site(site_id)
+        if listed is None or mapping.orphan_install_id(site_id) is not None:
+            orphan = mapping.orphan_install_id(site_id)
+            if orphan is None:
+                return await self.get_site(site_id)
+            facts = await self._install_detail(orphan)
+            return self.directory.orphan_row(facts, self._known_account_names())
+        ids = [i.id for i in listed.installs]
+        unscanned = await self.directory.refresh_installs(ids, self._monotonic())
+        await self._fan_out([self._install_detail(i) for i in unscanned])
+        return self.directory.site_row(listed, self._known_account_names())
+
     async def _install_detail(self, install_id: str) -> mapping.InstallFacts:
         try:
             return self.directory.learn_install(await self.client.get_install(install_id))

@@ -28,6 +28,8 @@ from wpe_tui.api.platform import mapping
 from wpe_tui.api.platform import models as wire
 from wpe_tui.api.platform.client import MAX_LIMIT, PlatformClient
 
+PAGE_FRESH = 1.0  # seconds: the rows following one page of installs share its answer
+
 
 @dataclass
 class _InstallScan:
@@ -44,14 +46,20 @@ class SiteDirectory:
         self.client = client
         self.installs: dict[str, mapping.InstallFacts] = {}
         self._site_installs: dict[str, list[str]] = {}
+        self._sites: dict[str, wire.Site] = {}  # as last listed, for its row
         self._site_count: int | None = None
         self._scan = _InstallScan()
+        # Where the scan saw each install in GET /installs: following the pending sites
+        # in view asks for those pages again, one request for many installs.
+        self._install_offsets: dict[str, int] = {}
+        self._pages: dict[int, tuple[float, asyncio.Future[None]]] = {}
 
     # -- what answers taught us ------------------------------------------------------
 
     def learn_site(self, site: wire.Site) -> list[mapping.InstallFacts]:
         facts = [self._learn(mapping.InstallFacts.from_site(i, site)) for i in site.installs]
         self._site_installs[site.id] = [f.id for f in facts]
+        self._sites[site.id] = site
         return facts
 
     def learn_install(self, install: wire.Installation) -> mapping.InstallFacts:
@@ -117,6 +125,34 @@ class SiteDirectory:
             ),
         )
 
+    # -- following statuses ------------------------------------------------------------
+
+    def listed_site(self, site_id: str) -> wire.Site | None:
+        return self._sites.get(site_id)
+
+    async def refresh_installs(self, install_ids: list[str], now: float) -> list[str]:
+        """Ask again for the ``GET /installs`` pages the scan saw these installs on, each
+        page once however many installs (and sites following them) need it: a page
+        asked for less than `PAGE_FRESH` seconds ago is not asked for again. Returns
+        the installs no page holds (not scanned yet), for the caller to ask one by one."""
+        offsets = {self._install_offsets[i] for i in install_ids if i in self._install_offsets}
+        waits = []
+        for offset in sorted(offsets):
+            kept = self._pages.get(offset)
+            if kept is None or now - kept[0] >= PAGE_FRESH or kept[1].cancelled():
+                kept = (now, asyncio.ensure_future(self._read_installs(offset)))
+                self._pages[offset] = kept
+            waits.append(kept[1])
+        if waits:
+            await asyncio.gather(*(asyncio.shield(w) for w in waits))
+        return [i for i in install_ids if i not in self._install_offsets]
+
+    async def _read_installs(self, offset: int) -> None:
+        listed = await self.client.list_installs(limit=MAX_LIMIT, offset=offset)
+        for install in listed.results:
+            if install.unreadable is None:
+                self.learn_install(install)
+
     def site_row(self, item: wire.Site, account_names: Mapping[str, str]) -> app.Site:
         return mapping.site(
             site_id=item.id,
@@ -161,6 +197,7 @@ class SiteDirectory:
                 if install.unreadable is not None and not self._unreadable_orphan(install):
                     continue  # a site's install: its site lists it
                 self.learn_install(install)
+                self._install_offsets[install.id] = scan.offset
                 if install.site_id is None and install.id not in scan.orphans:
                     scan.orphans.append(install.id)
             scan.offset += len(listed.results)
