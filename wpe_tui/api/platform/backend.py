@@ -108,17 +108,17 @@ class PlatformBackend(PlatformSession):
         """A site's row with its installs' statuses as they are now. The site list
         carries no status, so it is read from the ``GET /installs`` pages the scan saw
         its installs on (shared by every row that follows them), else per install."""
-        listed = self.directory.listed_site(site_id)
-        if listed is None or mapping.orphan_install_id(site_id) is not None:
-            orphan = mapping.orphan_install_id(site_id)
-            if orphan is None:
-                return await self.get_site(site_id)
+        orphan = mapping.orphan_install_id(site_id)
+        if orphan is not None:
             facts = await self._install_detail(orphan)
             return self.directory.orphan_row(facts, self._known_account_names())
-        ids = [i.id for i in listed.installs]
+        ids = self.directory.install_ids(site_id)
+        if not ids:
+            return await self.get_site(site_id)  # not listed yet: the whole site
         unscanned = await self.directory.refresh_installs(ids, self._monotonic())
         await self._fan_out([self._install_detail(i) for i in unscanned])
-        return self.directory.site_row(listed, self._known_account_names())
+        row = self.directory.status_row(site_id, self._known_account_names())
+        return row if row is not None else await self.get_site(site_id)
 
     async def _install_detail(self, install_id: str) -> mapping.InstallFacts:
         try:

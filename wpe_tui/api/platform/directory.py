@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from wpe_tui.api import models as app
 from wpe_tui.api.errors import ApiError
@@ -46,7 +47,9 @@ class SiteDirectory:
         self.client = client
         self.installs: dict[str, mapping.InstallFacts] = {}
         self._site_installs: dict[str, list[str]] = {}
-        self._sites: dict[str, wire.Site] = {}  # as last listed, for its row
+        # What a site's row needs besides its installs (not the whole answer: a sweep of
+        # 100,000 sites passes through here).
+        self._sites: dict[str, tuple[str, str | None, datetime | None]] = {}
         self._site_count: int | None = None
         self._scan = _InstallScan()
         # Where the scan saw each install in GET /installs: following the pending sites
@@ -59,7 +62,7 @@ class SiteDirectory:
     def learn_site(self, site: wire.Site) -> list[mapping.InstallFacts]:
         facts = [self._learn(mapping.InstallFacts.from_site(i, site)) for i in site.installs]
         self._site_installs[site.id] = [f.id for f in facts]
-        self._sites[site.id] = site
+        self._sites[site.id] = (site.name or "", site.account.id, site.created_at)
         return facts
 
     def learn_install(self, install: wire.Installation) -> mapping.InstallFacts:
@@ -127,8 +130,23 @@ class SiteDirectory:
 
     # -- following statuses ------------------------------------------------------------
 
-    def listed_site(self, site_id: str) -> wire.Site | None:
-        return self._sites.get(site_id)
+    def status_row(self, site_id: str, account_names: Mapping[str, str]) -> app.Site | None:
+        """The row of a site listed before, with what is known now of its installs."""
+        listed, ids = self._sites.get(site_id), self._site_installs.get(site_id)
+        if listed is None or ids is None:
+            return None
+        name, account_id, created = listed
+        return mapping.site(
+            site_id=site_id,
+            name=name,
+            installs=[self.facts(i) for i in ids],
+            account_id=account_id,
+            account_names=account_names,
+            created_at=created,
+        )
+
+    def install_ids(self, site_id: str) -> list[str]:
+        return list(self._site_installs.get(site_id, ()))
 
     async def refresh_installs(self, install_ids: list[str], now: float) -> list[str]:
         """Ask again for the ``GET /installs`` pages the scan saw these installs on, each
