@@ -148,3 +148,20 @@ async def test_the_activity_panel_shows_a_whole_id_at_120_columns(make_app: AppF
         await pilot.press("a")
         await settle(pilot)
         assert "Restore restore_90001" in shown(pilot)
+
+
+async def test_the_activity_panel_columns_follow_the_terminal_to_200_columns(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_site(pilot)
+        await pilot.press("2", "j", "R", "right", "space", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.resize_terminal(200, 50)
+        await settle(pilot)
+        site = app.session.activity.entries()[0].site_name or ""
+        assert "Restore restore_90001" in shown(pilot)
+        assert len(site) > 11 and site in shown(pilot), "the site's whole name, not cut at 11"

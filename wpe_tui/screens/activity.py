@@ -104,6 +104,7 @@ class ActivityScreen(ModalScreen[None]):
         self.show()
         self.table.focus()
         self.set_interval(1.0, self.show)
+        self.call_after_refresh(self._fit_columns)  # the table has its width only then
 
     def _widths(self) -> dict[str, int]:
         """Each column's width for the table's width now: the flexible ones share it."""
@@ -115,6 +116,10 @@ class ActivityScreen(ModalScreen[None]):
         return {**COLUMNS, "What": what, "Site": site}
 
     def on_resize(self) -> None:
+        # The table's new width is known once the screen is laid out again.
+        self.call_after_refresh(self._fit_columns)
+
+    def _fit_columns(self) -> None:
         widths = self._widths()
         for column in self.table.columns.values():
             label = str(column.label)
