@@ -1160,6 +1160,19 @@ def check_errors_shown(report: SoakReport) -> None:
     for i, failed in enumerate(failures):
         if i in matched:
             failed.shown_by = report.toasts[matched[i]].message
+            continue
+        # An item that is gone is said once: one "no longer exists" tells of every
+        # request that found it gone (the detail's, its list's, the follower's).
+        gone = next(
+            (
+                toast
+                for toast in report.toasts
+                if failed.at <= toast.at <= failed.at + SHOWN_WITHIN and _tells_gone(toast, failed)
+            ),
+            None,
+        )
+        if gone is not None:
+            failed.shown_by = gone.message
         else:
             waiting.append(failed)
     for table_failed in report.tables_failed:
