@@ -105,6 +105,7 @@ STORM_COUNT = 4
 STORM_SECONDS = 5.0
 # A failure is shown if its toast comes within this many seconds (at once, normally).
 SHOWN_WITHIN = 30.0
+CLOSED_WITHIN = 1.0  # seconds: a table's failure this close to its screen closing
 _STEP = re.compile(r"step (\d+): (.*)", re.DOTALL)
 API_KEY = "soak-key"
 SIZE = (80, 24)
@@ -225,6 +226,7 @@ class FailedLoad:
     view: str
     excuse: str | None = None  # why it need not be shown; None: it must be
     shown_by: str | None = None  # the toast that told of it
+    screen: int | None = None  # id() of the table's screen, for a table's failed page
 
 
 @dataclass
@@ -250,6 +252,7 @@ class SoakReport:
     toasts: list[Toast] = field(default_factory=list)
     load_failed_messages: int = 0
     tables_failed: list[FailedLoad] = field(default_factory=list)  # their LoadFailed
+    screens_closed: dict[int, float] = field(default_factory=dict)  # id(): when popped
     placeholder_steps: int = 0
     offline_spells: int = 0
     views: Counter[str] = field(default_factory=Counter)
@@ -412,6 +415,7 @@ class Recorder:
                     status=getattr(message.error, "status", None),
                     group="-",
                     view=type(_screen_of(table)).__name__,
+                    screen=id(_screen_of(table)),
                 )
             )
 
@@ -542,6 +546,13 @@ class SoakApp(WpeApp):
             Toast(time.monotonic(), recorder.step, severity, str(message))
         )
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def pop_screen(self) -> Any:
+        # When each screen closed: a table's page that fails as its screen closes is
+        # never told, since the screen's handler does not run any more.
+        if self.screen_stack:
+            self.recorder.report.screens_closed[id(self.screen)] = time.monotonic()
+        return super().pop_screen()
 
 
 class FaultTally:
@@ -1176,6 +1187,10 @@ def check_errors_shown(report: SoakReport) -> None:
         else:
             waiting.append(failed)
     for table_failed in report.tables_failed:
+        closed = report.screens_closed.get(table_failed.screen or 0)
+        if closed is not None and 0 <= closed - table_failed.at <= CLOSED_WITHIN:
+            table_failed.excuse = "a page of a view closing as it failed"
+            continue  # its screen's handler never ran: the user had left it
         # A table said one of its pages failed: an error toast must quote it (the same
         # toast may also count above: one failure, seen at both ends).
         if not any(
