@@ -9,6 +9,10 @@ is sent.
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import warnings
+
 import pytest
 
 from tests.fixtures import platform as fixtures
@@ -234,6 +238,31 @@ async def test_what_opening_a_site_costs_first_and_then(
     )
     # Within ten minutes the daily usage, the limits and the accounts are not asked again.
     assert again == sorted([f"/v1/sites/{site}", *(f"/v1/installs/{i}" for i in ids)])
+
+
+async def test_leaving_a_site_while_it_opens_leaves_no_call_unawaited(
+    fake: PlatformFake,
+) -> None:
+    # One call at a time and slow answers: the installs wait their turn when the user
+    # leaves. Python would print "coroutine ... was never awaited" over the screen.
+    fake.server.app.state.faults.latency_ms = 100.0
+    async with PlatformBackend(API_USER, API_PASSWORD, fake.base_url, parallel=1) as platform:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            opening = asyncio.ensure_future(platform.get_site(site_id(fake, ACME)))
+            for _ in range(500):  # until the first install is asked for
+                if any(r.path.startswith("/v1/installs/") for r in fake.requests):
+                    break
+                await asyncio.sleep(0.01)
+            opening.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await opening
+            for _ in range(5):
+                await asyncio.sleep(0.01)  # the cancelled tasks end and are let go
+            gc.collect()
+    fake.server.app.state.faults.latency_ms = 0.0
+    assert len(installs(fake, ACME)) > 1  # so that one waited
+    assert [str(w.message) for w in seen if w.category is RuntimeWarning] == []
 
 
 @pytest.mark.parametrize("index", [STALE, UNMEASURED])

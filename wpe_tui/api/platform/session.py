@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar, Unpack
@@ -97,7 +98,20 @@ class PlatformSession(WireClient):
             async with self._parallel:
                 return await call
 
-        return list(await asyncio.gather(*(limited(c) for c in calls)))
+        tasks = [asyncio.ensure_future(limited(call)) for call in calls]
+        try:
+            return list(await asyncio.gather(*tasks))
+        finally:
+            # Left (the user went elsewhere) or one call failed: the rest are not wanted.
+            # A call that never got its turn is closed, or Python warns on the terminal.
+            for task in tasks:
+                task.cancel()
+            for call in calls:
+                if (
+                    inspect.iscoroutine(call)
+                    and inspect.getcoroutinestate(call) == inspect.CORO_CREATED
+                ):
+                    call.close()
 
     async def _account_names(self) -> dict[str, str]:
         try:
