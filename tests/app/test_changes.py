@@ -319,3 +319,33 @@ async def test_a_deletion_finishing_above_the_cursor_leaves_it_on_its_row(
         await settle(pilot)
         assert key not in [r.key for r in screen.backups.loaded_rows()], "it finished"
         assert screen.backups.current_row.key == watched, "the cursor stayed on its row"  # type: ignore[union-attr]
+
+
+async def test_r_on_a_backup_someone_deleted_says_so_each_time(
+    make_app: AppFactory, fake: Starlette, clock: ManualClock
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_site(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        account = fake.state.account
+        done = [
+            b.id
+            for b in account.backup_records(screen.site.id).values()
+            if b.status_at(account.now()) == "completed"
+        ]
+        table = screen.backups
+        while table.current_row is not None and table.current_row.key not in done:
+            await pilot.press("j")
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, ItemDetailScreen)
+        account.delete_backup(screen.site.id, str(detail.item.id))  # a colleague did it
+        clock.advance(600)  # the deletion is over
+        for times in (1, 2):  # asked again: told again, not left wondering
+            await pilot.press("r")
+            await settle(pilot)
+            gone = [n for n in app.notices if "no longer exists" in n.message]
+            assert len(gone) == times

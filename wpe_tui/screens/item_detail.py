@@ -106,7 +106,7 @@ class ItemDetailScreen(WpeScreen):
         try:
             item = await self.session.read(lambda: self.kind.get(backend, ref))
         except NotFoundError:
-            self._gone()
+            self._gone(again=True)  # asked for (r): said again, even if said before
             return
         except ApiError as error:
             self.notify(f"{error} — r to retry", severity="error", timeout=8)
@@ -132,8 +132,8 @@ class ItemDetailScreen(WpeScreen):
         self._show()
         self.refollow()
 
-    def _gone(self) -> None:
-        if not self.gone:
+    def _gone(self, *, again: bool = False) -> None:
+        if again or not self.gone:
             self.notify(f"This {self.kind.name} no longer exists", severity="error")
         self.gone = True
         self.refollow()
