@@ -118,7 +118,9 @@ class WpeScreen(Screen[Any]):
             self._stop_listening = None
 
     def _store_changed(self, change: Change) -> None:
-        if self.is_attached:
+        # A popped screen hears changes until its unmount, while its widgets are being
+        # removed: it has nothing left to draw them on.
+        if self.is_attached and self in self.app.screen_stack:
             self.item_changed(change)
 
     # -- keys that change something, and keys that do not apply --------------------
