@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.applications import Starlette
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tests.app.conftest import AppFactory, settle, until
 from wpe_tui.fake import FakeAccount
@@ -122,11 +122,18 @@ async def test_filter_by_url_and_id(make_app: AppFactory) -> None:
     app = make_app(page_size=100)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"site_10002")
-        await settle(pilot)
         table = app.screen.query_one("#sites", PagedTable)
-        keys = [table.row_at(i).key for i in range(table.row_count)]  # type: ignore[union-attr]
-        assert keys == ["site_10002"]
+        url = next(row.data.url for row in table.loaded_rows() if row.key == "site_10002")
+        assert url.startswith("https://")
+        box = app.screen.query_one("#filter", Input)
+        for typed in ("site_10002", url, url.upper()):  # an ID; a URL pasted, scheme and all
+            await pilot.press("slash")
+            box.value = typed  # as a paste arrives: all at once
+            await settle(pilot)
+            keys = [table.row_at(i).key for i in range(table.row_count)]  # type: ignore[union-attr]
+            assert keys == ["site_10002"], typed
+            await pilot.press("escape")
+            await settle(pilot)
 
 
 async def test_refresh_keeps_cursor(make_app: AppFactory, fake: Starlette) -> None:

@@ -126,7 +126,7 @@ class ListView:
         self.apply()
 
     def filter(self, needle: str | None) -> None:
-        self.needle = needle.strip().lower() if needle and needle.strip() else None
+        self.needle = _needle(needle)
         self.apply()
 
     def _say_local(self, what: str) -> None:
@@ -274,3 +274,12 @@ class ListView:
             return "in the API's order"
         arrow = "↑" if self.order == "asc" else "↓"
         return f"sort {self.sort.replace('_', ' ')} {arrow}"
+
+
+def _needle(typed: str | None) -> str | None:
+    """What `/` looks for: lower case, and a pasted URL without its scheme (the search
+    texts of sites keep none: 100,000 of them are 800 kB smaller)."""
+    text = (typed or "").strip().lower()
+    if "://" in text:
+        text = text.split("://", 1)[1]
+    return text or None
