@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path, PurePath
@@ -47,6 +48,21 @@ def _site_jump() -> type[Provider]:
     from wpe_tui.commands import SiteJumpProvider  # loaded when the palette first opens
 
     return SiteJumpProvider
+
+
+_frozen = False
+
+
+def _freeze_startup_objects() -> None:
+    """What start-up made (modules, classes, Textual's widgets) lives as long as the app:
+    kept out of the cyclic collector's reach, a full collection during a sweep no longer
+    walks it all while a key waits (`make bench` scenario 6, key p95 during a sweep: 45.6
+    ms before, 29.5 ms after). Once a process: tests run many apps in one, and the later
+    apps' garbage must stay collectable."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.freeze()
 
 
 class WpeApp(Toasts, CrashGuard, TypeAhead, App[None]):
@@ -131,6 +147,7 @@ class WpeApp(Toasts, CrashGuard, TypeAhead, App[None]):
         else:
             self._session.start()
             self.show_sites()
+        self.call_after_refresh(_freeze_startup_objects)
 
     def _theme_picked(self, theme: Any) -> None:
         """A theme picked in the palette is kept (in the state file, not config.toml)."""
