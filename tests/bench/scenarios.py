@@ -6,6 +6,9 @@ from collections.abc import Callable
 
 from tests.bench.account_scale import account_scale
 from tests.bench.concurrency import LATENCY_MS, concurrency
+from tests.bench.far_end import LATENCY_MS as FAR_LATENCY_MS
+from tests.bench.far_end import SITES as FAR_SITES
+from tests.bench.far_end import far_end
 from tests.bench.harness import Bench
 from tests.bench.idle import idle
 from tests.bench.palette import LATENCY_MS as PALETTE_LATENCY_MS
@@ -28,5 +31,9 @@ SCENARIOS: dict[str, tuple[str, Callable[[Bench], list[Figure]]]] = {
     "7": (
         f"palette: a site of {PALETTE_SITES:,} by name ({PALETTE_LATENCY_MS:g} ms latency)",
         palette,
+    ),
+    "8": (
+        f"the far end: End at {FAR_SITES:,} sites, {FAR_LATENCY_MS:g} ms latency; RSS vs floor",
+        far_end,
     ),
 }
