@@ -96,10 +96,13 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: floa
 
 
 @pytest.fixture
-def platform_account(clock: ManualClock) -> Any:
+def platform_account(clock: ManualClock, request: pytest.FixtureRequest) -> Any:
+    """30 sites; a test asks for another account with
+    ``@pytest.mark.parametrize("platform_account", [{"stuck_rate": 0.3}], indirect=True)``."""
     from wpe_tui.fake.platform import PlatformAccount
 
-    return PlatformAccount(sites=30, seed=1, clock=clock)
+    options: dict[str, Any] = {"sites": 30, "seed": 1, **getattr(request, "param", {})}
+    return PlatformAccount(clock=clock, **options)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from starlette.applications import Starlette
 from textual.widgets import Input, Static, TabPane
 
@@ -351,35 +352,12 @@ async def test_a_domain_shows_whole_at_80_columns_before_its_network_status(
         assert any(longest in line for line in shown), shown
 
 
+@pytest.mark.parametrize("platform_account", [{"sites": 300, "stuck_rate": 0.3}], indirect=True)
 async def test_pending_sites_in_view_are_followed_a_page_of_installs_at_a_time(
-    tmp_path: Any,
+    make_platform_app: AppFactory, platform_fake: Starlette
 ) -> None:
-    import httpx
-    from pydantic import SecretStr
-
-    from tests.app.conftest import BASE_URL, START
-    from wpe_tui.api.platform import PlatformBackend
-    from wpe_tui.app import WpeApp
-    from wpe_tui.config import Settings, UiPrefs
-    from wpe_tui.fake.platform import PlatformAccount, create_platform_app
-
-    stuck = create_platform_app(
-        PlatformAccount(sites=300, seed=1, clock=ManualClock(START), stuck_rate=0.3)
-    )
-    settings = Settings(
-        profile_name="test",
-        api_key=None,
-        base_url=BASE_URL,
-        read_only=False,
-        ui=UiPrefs(refresh_interval=0.5),
-        config_path=tmp_path / "config.toml",
-        api="platform",
-        api_user="u",
-        api_password=SecretStr("p"),
-        requests_per_second=1000.0,
-    )
-    backend = PlatformBackend("u", "p", BASE_URL, transport=httpx.ASGITransport(app=stuck))
-    app = WpeApp(settings, backend)
+    stuck = platform_fake
+    app = make_platform_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.pause(1.0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 
 from wpe_tui.api.capabilities import Capabilities
 from wpe_tui.api.models import Backup, Deployment, Domain, Page, Restore, Site
@@ -41,6 +41,24 @@ class ListQuery:
     sort: str | None = None
     order: str | None = None
     status: str | None = None
+
+    def options(self) -> ListOptions:
+        """The keyword arguments of a backend's ``list_*`` call."""
+        return ListOptions(
+            page=self.page,
+            per_page=self.per_page,
+            sort=self.sort,
+            order=self.order,
+            status=self.status,
+        )
+
+
+class ListOptions(TypedDict):
+    page: int
+    per_page: int
+    sort: str | None
+    order: str | None
+    status: str | None
 
 
 class ResourceKind:
@@ -123,13 +141,7 @@ class SiteKind(ResourceKind):
         return await backend.site_status(ref.id)
 
     async def list(self, backend: Backend, parent: str | None, query: ListQuery) -> Page[Site]:
-        return await backend.list_sites(
-            page=query.page,
-            per_page=query.per_page,
-            sort=query.sort,
-            order=query.order,
-            status=query.status,
-        )
+        return await backend.list_sites(**query.options())
 
     def ref(self, item: Any, site_id: str | None = None) -> Ref:
         return Ref(self.name, str(item.id), str(item.id))
@@ -151,14 +163,7 @@ class BackupKind(ResourceKind):
         return await backend.get_backup(ref.site_id or "", ref.id)
 
     async def list(self, backend: Backend, parent: str | None, query: ListQuery) -> Page[Backup]:
-        return await backend.list_backups(
-            parent or "",
-            page=query.page,
-            per_page=query.per_page,
-            sort=query.sort,
-            order=query.order,
-            status=query.status,
-        )
+        return await backend.list_backups(parent or "", **query.options())
 
     def label(self, item: Any) -> str:
         description = clean(item.description)
@@ -181,14 +186,7 @@ class DeploymentKind(ResourceKind):
     async def list(
         self, backend: Backend, parent: str | None, query: ListQuery
     ) -> Page[Deployment]:
-        return await backend.list_deployments(
-            parent or "",
-            page=query.page,
-            per_page=query.per_page,
-            sort=query.sort,
-            order=query.order,
-            status=query.status,
-        )
+        return await backend.list_deployments(parent or "", **query.options())
 
     def signature(self, item: Any, *, detailed: bool = False) -> Hashable:
         # While its log is open, a running deployment changes with every new line.

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from wpe_tui.api import ApiError, Deletion
 from wpe_tui.core.activity import Operation
 from wpe_tui.core.session import Session
-from wpe_tui.text import clock_time
+from wpe_tui.text import clean, clock_time
 
 
 def refuse(host: Screen[Any], session: Session, what: str) -> None:
@@ -111,6 +111,35 @@ def deleting(item: Any, deletion: Deletion) -> Any:
             "estimated_completion_time": deletion.estimated_completion_time,
         }
     )
+
+
+def deletion_done(
+    host: Screen[Any],
+    session: Session,
+    kind: str,
+    item: Any,
+    site: Any,
+    deleted: Callable[[Any], None],
+) -> Callable[[Any], None]:
+    """The callback of a delete's confirm modal: the item is shown deleting at once (in
+    the store, so every view agrees), the operation goes to the activity, and the user is
+    told. None: cancelled. Not a `Deletion`: the check found it deleting, or gone."""
+
+    def done(deletion: Any) -> None:
+        if deletion is None:
+            return
+        if not isinstance(deletion, Deletion):
+            deletion = Deletion(id=item.id, status="deleting")
+        now_deleting = deleting(item, deletion)
+        session.store.put(kind, now_deleting, fetched_at=session.now())
+        record(
+            session, "delete", kind, deletion, site_id=site.id, site_name=site.name,
+            default_status="deleting",
+        )  # fmt: skip
+        host.notify(f"{kind.capitalize()} {clean(deletion.id)} is being deleted")
+        deleted(now_deleting)
+
+    return done
 
 
 class PendingWrite:

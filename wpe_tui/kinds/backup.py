@@ -13,7 +13,13 @@ from wpe_tui.api.capabilities import Capabilities
 from wpe_tui.api.models import CONTENT_FLAGS
 from wpe_tui.core.outcome import ItemCheck, NewItemCheck
 from wpe_tui.core.session import Session
-from wpe_tui.kinds.actions import PendingWrite, allowed, deleting, open_with_emails, record
+from wpe_tui.kinds.actions import (
+    PendingWrite,
+    allowed,
+    deletion_done,
+    open_with_emails,
+    record,
+)
 from wpe_tui.kinds.base import Fact, Field, KindUI, Tab
 from wpe_tui.kinds.cells import status_text
 from wpe_tui.kinds.site import site_label
@@ -221,19 +227,7 @@ def open_delete_backup(
     async def send() -> Deletion:
         return await session.write(lambda: backend.delete_backup(site.id, backup.id))
 
-    def done(deletion: Any) -> None:
-        if deletion is None:
-            return
-        if not isinstance(deletion, Deletion):  # the check found it deleting, or gone
-            deletion = Deletion(id=backup.id, status="deleting")
-        now_deleting = deleting(backup, deletion)
-        session.store.put("backup", now_deleting, fetched_at=session.now())
-        record(
-            session, "delete", "backup", deletion, site_id=site.id, site_name=site.name,
-            default_status="deleting",
-        )  # fmt: skip
-        host.notify(f"Backup {clean(deletion.id)} is being deleted")
-        deleted(now_deleting)
+    done = deletion_done(host, session, "backup", backup, site, deleted)
 
     question = Text.assemble(
         "Delete backup ",

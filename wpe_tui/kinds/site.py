@@ -14,7 +14,7 @@ from wpe_tui.api import Deletion, Site
 from wpe_tui.api.capabilities import Capabilities
 from wpe_tui.core.outcome import ItemCheck, NewItemCheck
 from wpe_tui.core.session import Session
-from wpe_tui.kinds.actions import PendingWrite, allowed, deleting, record
+from wpe_tui.kinds.actions import PendingWrite, allowed, deletion_done, record
 from wpe_tui.kinds.base import Field, KindUI
 from wpe_tui.kinds.cells import short_url, status_text
 from wpe_tui.text import clean, dash, when_short
@@ -260,19 +260,7 @@ def open_delete_site(
     async def send() -> Deletion:
         return await session.write(lambda: backend.delete_site(site.id))
 
-    def done(deletion: Any) -> None:
-        if deletion is None:
-            return
-        if not isinstance(deletion, Deletion):  # the check found it deleting, or gone
-            deletion = Deletion(id=site.id, status="deleting")
-        now_deleting = deleting(site, deletion)
-        session.store.put("site", now_deleting, fetched_at=session.now())
-        record(
-            session, "delete", "site", deletion, site_id=site.id, site_name=site.name,
-            default_status="deleting",
-        )  # fmt: skip
-        host.notify(f"Site {clean(deletion.id)} is being deleted")
-        deleted(now_deleting)
+    done = deletion_done(host, session, "site", site, site, deleted)
 
     name = site_label(site)
     question = Text.assemble(

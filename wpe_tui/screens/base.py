@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets import Input
 
 from wpe_tui.core.follower import Target
 from wpe_tui.core.registry import names
@@ -160,3 +161,20 @@ class WpeScreen(Screen[Any]):
                 keys.setdefault(binding.key, []).append(binding.action)
             self._keys = keys
         return self._keys.get(key, [])
+
+    # -- the `/` filter box (`#filter`, hidden until `/`) ---------------------------
+
+    def open_filter_box(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("hidden")
+        box.focus()
+        self.refresh_bindings()
+
+    def close_filter_box(self) -> bool:
+        """Empties and hides the box; False if it was hidden already."""
+        box = self.query_one("#filter", Input)
+        was_open = not box.has_class("hidden")
+        box.value = ""
+        box.add_class("hidden")
+        self.refresh_bindings()
+        return was_open

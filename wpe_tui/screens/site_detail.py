@@ -348,10 +348,7 @@ class SiteDetailScreen(SiteChanges):
         return self.views.get(active) if active else None
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.remove_class("hidden")
-        box.focus()
-        self.refresh_bindings()
+        self.open_filter_box()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -367,16 +364,12 @@ class SiteDetailScreen(SiteChanges):
 
     def action_escape(self) -> None:
         """Clear the filter first, if there is one; else back."""
-        box = self.query_one("#filter", Input)
-        if not box.has_class("hidden"):
-            box.value = ""
-            box.add_class("hidden")
+        if self.close_filter_box():
             for each in self.views.values():
                 each.filter(None)
             active = self._active_view()
             if active is not None:
                 active.table.focus()
-            self.refresh_bindings()
             return
         self.action_back()
 

@@ -368,10 +368,7 @@ class SiteListScreen(WpeScreen):
     # -- `/` filter -------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.remove_class("hidden")
-        box.focus()
-        self.refresh_bindings()
+        self.open_filter_box()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -382,12 +379,8 @@ class SiteListScreen(WpeScreen):
         self.table.focus()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_class("hidden") and self.needle is None:
+        if not self.close_filter_box() and self.needle is None:
             return
-        box.value = ""
-        box.add_class("hidden")
-        self.refresh_bindings()
         self.table.focus()
         self.list_view.filter(None)
 
