@@ -192,6 +192,19 @@ def test_demo_server_platform_without_its_fake_is_one_sentence() -> None:
     )
 
 
+def test_the_platform_demo_server_has_the_test_controls_too() -> None:
+    with demo_server("--api", "platform", "--sites", "5") as (client, _):
+        queued = client.post("/__fake__/rate-limit", params={"next": 1, "retry_after": 7})
+        basic = ("any-user", "any-password")
+        limited = client.get("/v1/sites", auth=basic)
+        after = client.get("/v1/sites", auth=basic)
+        stats = client.get("/__fake__/stats").json()
+    assert queued.status_code == 200
+    assert (limited.status_code, limited.headers["retry-after"]) == (429, "7")
+    assert after.status_code == 200 and after.json()["count"] == 5
+    assert stats["by_status"]["429"] == 1
+
+
 def test_demo_server_serves_an_unkind_account_with_an_access_log() -> None:
     options = ["--sites", "30", "--stuck-rate", "1", "--backup-seconds", "42", "--access-log"]
     with demo_server(*options) as (client, log):

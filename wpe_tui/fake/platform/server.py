@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from wpe_tui.fake.control import TestControl
 from wpe_tui.fake.platform.account import PlatformAccount
 from wpe_tui.fake.platform.app import create_platform_app
 from wpe_tui.fake.server import serve_in_foreground
@@ -53,4 +54,6 @@ def run_platform_demo_server(
         f"Fake WP Engine Hosting Platform API on http://{host}:{port}/v1 "
         "(any API user and password work; Ctrl+C stops)"
     )
-    serve_in_foreground(app, host, port, banner, access_log=access_log)
+    # The same test controls as the Customer fake's demo server (`/__fake__/…`).
+    controlled = TestControl(app, app.state.faults)
+    serve_in_foreground(controlled, host, port, banner, access_log=access_log)
