@@ -32,9 +32,10 @@ from tests.fixtures.platform import (
     queries,
     site_id,
 )
-from wpe_tui.api import UnsupportedError, ValidationError
+from wpe_tui.api import RateLimitError, UnsupportedError, ValidationError
 from wpe_tui.api.platform import PLATFORM_CAPABILITIES, PlatformBackend, orphan_site_id
 from wpe_tui.core.backend import Backend
+from wpe_tui.core.scheduler import Pacer
 from wpe_tui.fake import FakeServer
 from wpe_tui.fake.platform.account import PENDING_SECONDS
 
@@ -238,6 +239,21 @@ async def test_what_opening_a_site_costs_first_and_then(
     )
     # Within ten minutes the daily usage, the limits and the accounts are not asked again.
     assert again == sorted([f"/v1/sites/{site}", *(f"/v1/installs/{i}" for i in ids)])
+
+
+async def test_a_429_on_the_sites_sends_nothing_more_for_that_page(
+    backend: PlatformBackend, fake: PlatformFake
+) -> None:
+    # Paced as in real use, the page's second request (its installs) waits its turn; the
+    # 429 for the first has come back by then, and a request sent now would fall into
+    # the Retry-After.
+    backend.pace = Pacer(5.0).wait
+    fake.server.app.state.faults.rate_limit_next(1, retry_after=20)
+    with pytest.raises(RateLimitError):
+        await backend.list_sites(page=1, per_page=10)
+    await asyncio.sleep(0.5)  # past the installs' turn
+    fake.server.app.state.faults.clear()
+    assert fake.sent() == [("GET", "/v1/sites")]
 
 
 async def test_leaving_a_site_while_it_opens_leaves_no_call_unawaited(

@@ -99,9 +99,16 @@ class SiteDirectory:
         offset = (page - 1) * per_page
         listed: wire.Page[wire.Site] | None = None
         if self._site_count is None or offset < self._site_count:
-            listed, _ = await asyncio.gather(
-                self.client.list_sites(limit=per_page, offset=offset), self._scan_step()
-            )
+            scan = asyncio.ensure_future(self._scan_step())
+            try:
+                listed = await self.client.list_sites(limit=per_page, offset=offset)
+            except BaseException:
+                # A 429 (or any failure) for the sites: the page is not shown, so its
+                # installs are not asked for either (paced, that request would leave
+                # after the 429 came back, into the Retry-After).
+                scan.cancel()
+                raise
+            await scan
         else:  # a page of site-less installs only: no site to ask for
             await self._scan_step()
         rows: list[app.Site] = []
