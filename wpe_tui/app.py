@@ -56,9 +56,9 @@ _frozen = False
 def _freeze_startup_objects() -> None:
     """What start-up made (modules, classes, Textual's widgets) lives as long as the app:
     kept out of the cyclic collector's reach, a full collection during a sweep no longer
-    walks it all while a key waits (`make bench` scenario 6, key p95 during a sweep: 45.6
-    ms before, 29.5 ms after). Once a process: tests run many apps in one, and the later
-    apps' garbage must stay collectable."""
+    walks it all while a key waits (`make bench`, key p95 during a sweep: 63.7 ms before,
+    36.0 ms after). Once a process: tests run many apps in one, and the later apps'
+    garbage must stay collectable."""
     global _frozen
     if not _frozen:
         _frozen = True

@@ -50,6 +50,12 @@ def _overwritten(line: str) -> str:
     return shown
 
 
+def without_scheme(url: str) -> str:
+    """``https://a.example/x`` -> ``a.example/x``: what site search texts keep of a URL,
+    and what a needle pasted with its scheme is cut to, so the two still meet."""
+    return url.split("://", 1)[1] if "://" in url else url
+
+
 def dash(value: object) -> str:
     """A value for display, or "—" when it is missing."""
     if value is None or value == "":

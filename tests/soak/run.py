@@ -108,43 +108,34 @@ def _app(
     options: SoakOptions, recorder: Recorder, world: World, base_url: str, home: Path
 ) -> SoakApp:
     """The real app and backend of the world's API, its wire instrumented."""
-    ui = UiPrefs(refresh_interval=options.refresh_interval, page_size=options.page_size)
-    if world.api == "platform":
-        settings = Settings(
-            profile_name="soak",
-            api_key=None,
-            base_url=base_url,
-            read_only=False,
-            ui=ui,
-            config_path=home / "config.toml",
-            api="platform",
-            api_user=API_USER,
-            api_password=SecretStr(API_PASSWORD),
-            requests_per_second=PLATFORM_PACE,
+    platform = world.api == "platform"
+    settings = Settings(
+        profile_name="soak",
+        api_key=None if platform else SecretStr(API_KEY),
+        base_url=base_url,
+        read_only=False,
+        ui=UiPrefs(refresh_interval=options.refresh_interval, page_size=options.page_size),
+        config_path=home / "config.toml",
+        **(
+            {
+                "api": "platform",
+                "api_user": API_USER,
+                "api_password": SecretStr(API_PASSWORD),
+                "requests_per_second": PLATFORM_PACE,
+            }
+            if platform
+            else {}
+        ),
+    )
+
+    def make_backend(key: str, url: str, user: str | None = None) -> Backend:
+        backend: PlatformBackend | WpeClient = (
+            PlatformBackend(user or API_USER, key, url) if platform else WpeClient(key, url)
         )
+        instrument(backend.wire, recorder)
+        return backend
 
-        def make_backend(key: str, url: str, user: str | None = None) -> Backend:
-            backend = PlatformBackend(user or API_USER, key, url)
-            instrument(backend.wire, recorder)
-            return backend
-
-        backend = make_backend(API_PASSWORD, base_url, API_USER)
-    else:
-        settings = Settings(
-            profile_name="soak",
-            api_key=SecretStr(API_KEY),
-            base_url=base_url,
-            read_only=False,
-            ui=ui,
-            config_path=home / "config.toml",
-        )
-
-        def make_backend(key: str, url: str, user: str | None = None) -> Backend:
-            client = WpeClient(key, url)
-            instrument(client.wire, recorder)
-            return client
-
-        backend = make_backend(API_KEY, base_url)
+    backend = make_backend(API_PASSWORD if platform else API_KEY, base_url, API_USER)
     return SoakApp(recorder, settings, backend, make_backend=make_backend)
 
 

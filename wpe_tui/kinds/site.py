@@ -17,7 +17,7 @@ from wpe_tui.core.session import Session
 from wpe_tui.kinds.actions import PendingWrite, allowed, deletion_done, record
 from wpe_tui.kinds.base import Field, KindUI
 from wpe_tui.kinds.cells import short_url, status_text
-from wpe_tui.text import clean, dash, when_short
+from wpe_tui.text import clean, dash, when_short, without_scheme
 from wpe_tui.widgets import Column, Row
 
 
@@ -27,14 +27,10 @@ def site_label(site: Site | SiteEntry) -> str:
 
 
 def _search_text(site: Site | SiteEntry) -> str:
-    """What `/` and the palette look for a needle in, lower case. A URL is kept without
-    its scheme, and `needle_text` takes the scheme off a pasted URL: it still matches."""
+    """What `/` looks for a needle in, lower case. A URL is kept without its scheme;
+    the list view cuts a pasted URL's scheme off the needle too (`without_scheme`)."""
     domains = "\n".join(site.domains) if site.domains else ""
-    return f"{site.name}\n{_without_scheme(site.url or '')}\n{site.id}\n{domains}".lower()
-
-
-def _without_scheme(url: str) -> str:
-    return url.split("://", 1)[1] if "://" in url else url
+    return f"{site.name}\n{without_scheme(site.url or '')}\n{site.id}\n{domains}".lower()
 
 
 def _accounts(capabilities: Capabilities) -> bool:

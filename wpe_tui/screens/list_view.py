@@ -20,7 +20,7 @@ from wpe_tui.core.kinds import ListQuery, ResourceKind
 from wpe_tui.core.session import Session
 from wpe_tui.core.sweep import Sweep
 from wpe_tui.kinds.base import KindUI
-from wpe_tui.text import clean
+from wpe_tui.text import clean, without_scheme
 from wpe_tui.widgets import PagedTable
 
 MATCH_REDRAW = 0.15  # seconds between redraws of a local view while its sweep runs
@@ -279,7 +279,4 @@ class ListView:
 def _needle(typed: str | None) -> str | None:
     """What `/` looks for: lower case, and a pasted URL without its scheme (the search
     texts of sites keep none: 100,000 of them are 800 kB smaller)."""
-    text = (typed or "").strip().lower()
-    if "://" in text:
-        text = text.split("://", 1)[1]
-    return text or None
+    return without_scheme((typed or "").strip().lower()) or None
