@@ -13,6 +13,10 @@ be ready: mounted, and for a key that acts on a selection, its first page loaded
 that arrive meanwhile are held, in order, and handed on as soon as that is true; a key
 that changes nothing is held no longer than it takes the previous one to run. Held keys
 are dropped, with a toast, if the screen fails or is not ready within `HOLD_LIMIT`.
+
+An `alt+<key>` is taken for `escape` then `<key>`, typed in one burst (see `_split_escape`).
+Textual reads escape followed by `/` or another sign as that sign alone: that escape is
+lost before the app sees anything, and nothing here can bring it back.
 """
 
 from __future__ import annotations
@@ -81,7 +85,7 @@ class TypeAhead(App[Any]):
             if event.key in NEVER_HELD:
                 await super().on_event(event)
                 return
-            self._held.append(event)
+            self._held.extend(_split_escape(event))
             if self._held_since is None:
                 self._held_since = time.monotonic()
             if self._waiting_for is None:
@@ -196,3 +200,13 @@ class TypeAhead(App[Any]):
     def screen_changed(self, screen: Screen[Any]) -> None:
         """A screen was pushed or popped: held keys wait for it (see `_ready_for`)."""
         self._release()
+
+
+def _split_escape(key: events.Key) -> list[events.Key]:
+    """`escape` then `j` in one read arrive as `alt+j` (that is what a terminal sends for
+    Alt): over a laggy link, escape out of a site and a key on the list would be one key
+    that does nothing. The app binds no Alt key, so it is taken for the two keys typed."""
+    character = key.character
+    if character and key.key == f"alt+{character}":
+        return [events.Key("escape", "\x1b"), events.Key(character, character)]
+    return [key]

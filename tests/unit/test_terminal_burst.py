@@ -103,3 +103,17 @@ def test_slash_north_as_one_write_filters(app: Session, server: FakeServer) -> N
     assert b"New site" not in drawn, "the n of north opened the New site modal"
     assert b"north" in drawn
     assert writes(server) == []
+
+
+def test_escape_then_a_letter_as_one_write_is_both_keys(app: Session, server: FakeServer) -> None:
+    # A terminal sends Alt+e as escape and e: over a laggy link, escape out of the site
+    # and e (edit) on the list arrive so too, in one read: the edit form opens (Cancel).
+    os.write(app.fd, b"\r")
+    assert app.read_until(b"Overview", 10), "the site did not open"
+    app.read_for(1.0)
+    mark = len(app.output)
+    os.write(app.fd, b"\x1be")
+    assert wait_for(lambda: b"Cancel" in bytes(app.output[mark:]), app, 10), (
+        "escape and e were taken for one key that does nothing"
+    )
+    assert writes(server) == []
