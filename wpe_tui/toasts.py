@@ -4,6 +4,7 @@ never as markup. `notices` keeps every message, for the tests and the soak."""
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -82,16 +83,12 @@ class Toasts(App[Any]):
         """A form opening puts the toasts shown before it away, while the screen under
         it is still the one drawing them: they would sit on the form's border or
         buttons. They stay in `notices` (and errors in the activity panel)."""
-        from wpe_tui.modals.form import FormModal
-
-        if isinstance(screen, FormModal) and self.screen_stack:
+        if _is_form(screen) and self.screen_stack:
             self.clear_notifications()
         return super().push_screen(screen, *args, **kwargs)
 
     def _form_open(self) -> bool:
-        from wpe_tui.modals.form import FormModal
-
-        return bool(self.screen_stack) and isinstance(self.screen, FormModal)
+        return bool(self.screen_stack) and _is_form(self.screen)
 
     def _screen_changed(self, screen: Screen[Any]) -> None:
         if self._held_toasts and not self._form_open():
@@ -121,3 +118,10 @@ class Toasts(App[Any]):
     def clear_notifications(self) -> None:
         self._toasts.clear()
         super().clear_notifications()
+
+
+def _is_form(screen: object) -> bool:
+    """Whether `screen` is a form, without importing the forms: until one has opened,
+    none can be on screen, and the first screen comes up without them."""
+    forms = sys.modules.get("wpe_tui.modals.form")
+    return forms is not None and isinstance(screen, forms.FormModal)
