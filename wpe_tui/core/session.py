@@ -114,6 +114,12 @@ class Session:
         return min(self.settings.ui.page_size, self.capabilities.max_page_size)
 
     @property
+    def paced(self) -> bool:
+        """Whether requests keep a pace (the API's, or the profile's): then nothing is
+        asked for ahead of the user, which would hold up what they asked for."""
+        return self.pacer is not None
+
+    @property
     def refresh_interval(self) -> float:
         return self.settings.ui.refresh_interval
 

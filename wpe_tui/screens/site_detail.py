@@ -72,7 +72,7 @@ class SiteDetailScreen(SiteChanges):
         # asked for now, while the screen is built (tens of ms), so their answers arrive
         # one latency after enter. A paced API loads each tab on its first visit.
         self._early: dict[str, asyncio.Future[Any]] = {}
-        self._eager = capabilities.requests_per_second is None
+        self._eager = not session.paced
         self._early["site"] = self._start(lambda: session.backend.get_site(site.id))
         if self._eager:
             for child, _ in self.child_kinds:

@@ -81,6 +81,7 @@ class SiteListScreen(WpeScreen):
             page_size=self.session.page_size,
             empty_text="No sites match",
             catches=(ApiError,),
+            prefetch_end=not self.session.paced,  # End: the far end of a large account
             id="sites",
         )
         yield Footer()

@@ -160,6 +160,7 @@ class PagedTable(ScrollView, can_focus=True):
         empty_text: str = "Nothing here",
         max_pages: int = 40,
         catches: tuple[type[Exception], ...] = (),
+        prefetch_end: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -172,6 +173,9 @@ class PagedTable(ScrollView, can_focus=True):
         # What a failed fetch may raise that the caller shows ("could not load: r to
         # retry"); anything else is a bug, and goes to the app's crash screen.
         self.catches = catches
+        # Ask for the pages at the end as soon as page 1 says where the end is, so that
+        # End shows them at once instead of after a round trip (one or two requests).
+        self.prefetch_end = prefetch_end
         self._fetch_page = fetch_page
         self._state = _State()
         self._matches: Sequence[Any] | None = None
@@ -445,6 +449,9 @@ class PagedTable(ScrollView, can_focus=True):
         self._state.loading.discard(page)
         self._store(page, result.rows, result.total)
         self._after_store()
+        if page == 1 and self.prefetch_end:
+            # After the next layout: page 1 can come before the table has a size.
+            self.call_after_refresh(self._prefetch_end, generation)
         self.post_message(self.Loaded(self, page))
         if page == 1 or self.cursor // self.page_size + 1 == page:
             self.post_message(self.Highlighted(self, self.current_row))
@@ -528,6 +535,20 @@ class PagedTable(ScrollView, can_focus=True):
         pages = set(range(self._locate(first)[0], self._locate(last)[0] + 1))
         pages.add(self._locate(self.cursor)[0])
         return sorted(p for p in pages if p <= self.page_count)
+
+    def _prefetch_end(self, generation: int) -> None:
+        if generation == self._state.generation:
+            for page in self._end_pages():
+                self.load_page(page)
+
+    def _end_pages(self) -> list[int]:
+        """The pages End shows (the last, and the one before when the last is short)."""
+        if self._matches is not None or self._state.total is None:
+            return []
+        last = self.row_count - 1
+        first = max(0, last - self._body_height())  # as `visible_pages` counts them
+        pages = {self._locate(first)[0], self._locate(last)[0]}
+        return sorted(p for p in pages if p > 1 and p not in self._state.pages)
 
     def _request_visible(self) -> None:
         state = self._state
