@@ -83,6 +83,28 @@ async def test_tabs_switch_with_number_keys(make_app: AppFactory) -> None:
         assert tabs.active == "overview"
 
 
+async def test_the_header_counts_what_the_tab_in_front_shows(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_site(pilot)
+
+        def header() -> str:
+            return str(screen.query_one("#title-bar", Static).render())
+
+        assert "backups" not in header() and "deployments" not in header()  # Overview
+        await pilot.press("2")
+        await settle(pilot)
+        assert f"{screen.backups.total} backups" in header() and "deployments" not in header()
+        await pilot.press("3")
+        await settle(pilot)
+        assert f"{screen.deployments.total} deployments" in header()
+        assert "backups" not in header()
+        await pilot.press("2")  # both lists loaded: no page comes to redraw it
+        assert f"{screen.backups.total} backups" in header() and "deployments" not in header()
+        await pilot.press("1")
+        assert "backups" not in header() and "deployments" not in header()
+
+
 async def test_a_tab_the_api_lacks_is_left_out_and_its_key_says_why(
     make_app: AppFactory,
 ) -> None:

@@ -416,6 +416,7 @@ class SiteDetailScreen(SiteChanges):
                 if table is not None:
                     table.focus()
                     table.load_page(1)  # the first visit loads it (already loaded: no-op)
+        self._show_title()  # the count and order are the tab's own
         self.refresh_bindings()
         self.refollow()
 
