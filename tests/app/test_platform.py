@@ -199,6 +199,21 @@ async def test_restore_into_production_needs_the_install_name(
         assert len(posts(platform_fake)) == 1
 
 
+async def test_tab_into_a_prefilled_field_keeps_its_text(
+    make_platform_app: AppFactory, platform_fake: Starlette
+) -> None:
+    app = make_platform_app(emails=("ops@example.com",))
+    async with app.run_test(size=(100, 34)) as pilot:
+        await open_first_site(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press(*"before", "tab")  # from the description to the addresses
+        emails = app.screen.query_one("#emails", Input)
+        assert app.screen.focused is emails
+        await pilot.press("space", "x")  # not selected: the keys do not replace it
+        assert emails.value == "ops@example.com x"
+
+
 async def test_a_new_backup_of_a_chosen_environment_is_followed_to_completed(
     make_platform_app: AppFactory, platform_fake: Starlette, clock: ManualClock
 ) -> None:

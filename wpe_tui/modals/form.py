@@ -191,6 +191,10 @@ class FormModal(ModalScreen[R | None], Generic[R]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(fit_choices, self)
+        for field in self.query(Input):
+            # A prefilled field reached with tab keeps its text: selected, the next key
+            # (a space meant for a toggle) would replace the addresses it holds.
+            field.select_on_focus = False
         if self.blocked is not None:
             self.query_one("#submit", Button).disabled = True
             self.show_error("form", self.blocked)
