@@ -238,10 +238,14 @@ class WpeApp(Toasts, CrashGuard, TypeAhead, App[None]):
             then()
             return
         names = ", ".join(op.title() for op in running[:3]) + (" …" if len(running) > 3 else "")
-        what = "operation is" if len(running) == 1 else "operations are"
+        one = len(running) == 1
+        what, it, goes, is_ = (
+            ("operation is", "It", "goes", "is") if one else ("operations are", "They", "go", "are")
+        )
         question = (
-            f"{len(running)} {what} still in flight: {names}. It goes on at WP Engine and "
-            f"is shown again at the next start; {doing} only stops watching it. {verb}?"
+            f"{len(running)} {what} still in flight: {names}. {it} {goes} on at WP Engine and "
+            f"{is_} shown again at the next start; {doing} only stops watching "
+            f"{'it' if one else 'them'}. {verb}?"
         )
 
         async def yes() -> bool:

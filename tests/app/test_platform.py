@@ -170,6 +170,7 @@ async def test_restore_in_place_sends_one_post_and_says_it_emails(
         assert any("WP Engine emails when it is done" in n.message for n in app.notices)
         op = app.session.activity.entries()[0]
         assert op.action == "restore" and not op.followable
+        assert op.title() == f"Restore from {backup.id}"  # it has no ID of its own
         assert op in app.session.activity.in_flight(), "in flight for 15 minutes"
 
 

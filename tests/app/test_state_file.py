@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 from starlette.applications import Starlette
+from textual.widgets import Static
 
 from tests.app.conftest import BASE_URL, settle, until
 from wpe_tui.api import WpeClient
@@ -106,3 +107,20 @@ async def test_quitting_with_an_operation_in_flight_asks_first(
         await settle(pilot)
         await pilot.press("tab", "enter")  # Quit
         await until(pilot, lambda: not app.is_running)
+
+
+async def test_the_quit_question_counts_what_is_in_flight(fake: Starlette, tmp_path: Path) -> None:
+    app = app_with_state(fake, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "b", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("b", "ctrl+s")
+        await settle(pilot)
+        assert len(app.session.activity.in_flight()) == 2
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        question = str(app.screen.query_one(".form-question", Static).render())
+        assert "2 operations are still in flight" in question
+        assert "They go on at WP Engine and are shown again" in question
+        assert "only stops watching them. Quit?" in question

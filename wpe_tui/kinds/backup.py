@@ -121,7 +121,7 @@ def open_restore(host: Screen[Any], session: Session, site: Site, backup: Backup
             return restore
         # Accepted with nothing to follow (Hosting Platform API): what was sent, then.
         return Restore(
-            id=f"restore of {backup.id}",
+            id=f"from {backup.id}",  # no ID of its own: "Restore from <backup>"
             backup_id=backup.id,
             site_id=site.id,
             environment=backup.environment,
