@@ -103,6 +103,30 @@ async def test_j_k_g_and_G_move_in_the_activity_panel(make_app: AppFactory) -> N
         assert panel.table.cursor_row == 0
 
 
+async def test_the_activity_title_counts_every_row_drawn_in_progress(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"site_10003", "enter")  # it has a running backup
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2")  # seen in progress, not started here
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        panel = app.screen
+        assert isinstance(panel, ActivityScreen)
+        drawn = [
+            str(panel.table.get_row_at(n)[2]) for n in range(panel.table.row_count)
+        ]  # the Status column
+        running = sum("◌" in status for status in drawn)
+        assert running >= 1
+        assert f"{running} in progress · {len(drawn)} listed" in shown(pilot)
+
+
 async def test_d_on_the_overview_deletes_the_site(make_app: AppFactory, fake: Starlette) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from wpe_tui.api import ApiError, Site
+from wpe_tui.api import ApiError, Site, is_final
 from wpe_tui.core.activity import Operation, Sighting
 from wpe_tui.core.kinds import Ref
 from wpe_tui.core.registry import kind
@@ -45,6 +45,11 @@ class Line:
     mine: bool
     ref: Ref | None
     op: Operation | None = None
+    running: bool = False  # counted as in progress in the title
+
+
+def _over(status: str) -> bool:
+    return is_final(status) or status == "gone"
 
 
 def _elapsed(line: Line, now: datetime) -> str:
@@ -135,7 +140,8 @@ class ActivityScreen(ModalScreen[None]):
 
     def _lines(self) -> list[Line]:
         activity, store = self.session.activity, self.session.store
-        lines = [self._op_line(op) for op in activity.entries()]
+        in_flight = activity.in_flight()
+        lines = [self._op_line(op, in_flight) for op in activity.entries()]
         mine = {(op.kind, op.item_id) for op in activity.entries()}
         in_view = self.session.follower.covered() - mine
         for sighting in activity.sightings():
@@ -150,7 +156,7 @@ class ActivityScreen(ModalScreen[None]):
         site = self.session.store.get("site", site_id)
         return clean(site.name) if isinstance(site, Site) else ""
 
-    def _op_line(self, op: Operation) -> Line:
+    def _op_line(self, op: Operation, in_flight: list[Operation]) -> Line:
         note = op.detail
         if op.estimated_only:
             note += " · the API gives no status for this: estimate only"
@@ -169,6 +175,7 @@ class ActivityScreen(ModalScreen[None]):
             mine=True,
             ref=op.ref,
             op=op,
+            running=op in in_flight,
         )
 
     def _seen_line(self, sighting: Sighting, item: Any, followed: bool) -> Line:
@@ -192,6 +199,8 @@ class ActivityScreen(ModalScreen[None]):
             note=note,
             mine=False,
             ref=Ref(sighting.kind, sighting.item_id, sighting.site_id),
+            # What is drawn as in progress is counted so.
+            running=core.in_flight(item) if item is not None else not _over(status),
         )
 
     # -- drawing ----------------------------------------------------------------
@@ -218,7 +227,7 @@ class ActivityScreen(ModalScreen[None]):
                 for column, value in zip(COLUMNS, self._cells(line, now), strict=True):
                     table.update_cell(line.key, column, value)
         self._show_detail()
-        running = len(self.session.activity.in_flight())
+        running = sum(line.running for line in lines)  # the user's, and others seen
         title = Text("Activity", style="bold")
         title.append(f"  {running} in progress · {len(lines)} listed", style="dim")
         paused = self.session.scheduler.paused_for
