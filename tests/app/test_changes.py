@@ -242,6 +242,43 @@ async def test_delete_site_needs_its_name_typed(
         assert "site_10001" not in [r.key for r in screen.table.loaded_rows()]
 
 
+async def test_the_filter_matches_a_site_created_and_drops_one_deleted(
+    make_app: AppFactory, fake: Starlette, clock: ManualClock
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SiteListScreen)
+        await pilot.press("slash", *"acme", "enter")  # the whole account is swept
+        await settle(pilot)
+        assert screen.view is not None and screen.view.local
+        before = screen.table.row_count
+        await pilot.press("escape", "escape")  # the filter off; its sweep is kept
+        await settle(pilot)
+        await pilot.press("n", *"Acme Zeppelin Works", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("slash", *"acme", "enter")
+        await settle(pilot)
+        rows = [screen.table.row_at(i) for i in range(screen.table.row_count)]
+        names = [cast(Site, row.data).name for row in rows if row is not None]
+        assert len(names) == before + 1 and "Acme Zeppelin Works" in names
+        # Delete the first match; once the deletion is over it is no longer matched.
+        first = screen.table.current_row
+        assert first is not None
+        name = cast(Site, first.data).name
+        await pilot.press("D")
+        await settle(pilot)
+        await pilot.press(*name, "ctrl+s")
+        await settle(pilot)
+        clock.advance(60)
+        await pilot.pause(1.2)
+        await settle(pilot)
+        rows = [screen.table.row_at(i) for i in range(screen.table.row_count)]
+        keys = [row.key for row in rows if row is not None]
+        assert first.key not in keys and screen.table.row_count == before
+
+
 # -- read-only ---------------------------------------------------------------------
 
 LIST_KEYS = ["n", "e", "D"]

@@ -94,6 +94,7 @@ class Session:
         self.connection = Connection(self.clock, lambda: self.scheduler.paused_for)
         self.scheduler.listener = lambda: self.connection.tell("rate limit")
         self.sweeps = Sweeps()
+        self.store.subscribe(self.sweeps.item_changed)
         # Set by the app: where an unexpected error goes (the crash screen).
         self.on_error: Callable[[BaseException], None] | None = None
         self._reconnect: asyncio.Task[None] | None = None

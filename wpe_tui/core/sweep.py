@@ -16,10 +16,12 @@ from typing import Any, Generic, TypeVar
 
 from wpe_tui.api.errors import ApiError
 from wpe_tui.api.models import Page
+from wpe_tui.core.store import Change
 
 E = TypeVar("E")
 
 FetchPage = Callable[[int, int], Awaitable[Page[Any]]]  # (page, per_page) -> page
+MAX_CHANGES = 1000  # changed items kept over what the pages say
 
 
 class Sweep(Generic[E]):
@@ -43,6 +45,12 @@ class Sweep(Generic[E]):
         self.done = False
         self._task: asyncio.Task[None] | None = None
         self._listeners: list[Callable[[], None]] = []
+        # What the app saw change since the pages were read (its own writes, the
+        # follower): a deleted item is not matched, a changed one is matched as it is
+        # now, a created one is matched first. Small: only real changes land here.
+        self._gone: set[str] = set()
+        self._newer: dict[str, E] = {}
+        self._created: list[E] = []
 
     # -- progress -------------------------------------------------------------------
 
@@ -75,13 +83,67 @@ class Sweep(Generic[E]):
     # -- results ----------------------------------------------------------------------
 
     def entries(self) -> list[E]:
-        return [entry for page in sorted(self._pages) for entry in self._pages[page]]
+        return self._current(
+            [entry for page in sorted(self._pages) for entry in self._pages[page]], first=True
+        )
 
     def new_entries(self, seen_pages: set[int]) -> list[E]:
         """The entries of the pages not in `seen_pages` (which they are added to)."""
         fresh = [page for page in sorted(self._pages) if page not in seen_pages]
+        first = 0 not in seen_pages  # the created ones count as a page 0
         seen_pages.update(fresh)
-        return [entry for page in fresh for entry in self._pages[page]]
+        seen_pages.add(0)
+        return self._current([entry for page in fresh for entry in self._pages[page]], first)
+
+    def _current(self, entries: list[E], first: bool) -> list[E]:
+        """`entries` as the app last saw them (see `_gone`)."""
+        if not (self._gone or self._newer or self._created):
+            return entries
+        gone, newer = self._gone, self._newer
+        now = [newer.get(self._id(e), e) for e in entries if self._id(e) not in gone]
+        return [*self._created, *now] if first else now
+
+    @staticmethod
+    def _id(entry: Any) -> str:
+        return str(entry.id)
+
+    # -- what changed since ---------------------------------------------------------
+
+    def item_gone(self, item_id: str) -> None:
+        if item_id in self._gone:
+            return
+        self._gone.add(item_id)
+        self._newer.pop(item_id, None)
+        kept = [e for e in self._created if self._id(e) != item_id]
+        if self.total and (len(kept) < len(self._created) or self._holds(item_id)):
+            self.total -= 1
+        self._created = kept
+        self._tell()
+
+    def item_changed(self, item: Any) -> None:
+        entry = self._make_entry(item)
+        item_id = self._id(entry)
+        self._gone.discard(item_id)  # back in a status the query asks for
+        for n, made in enumerate(self._created):
+            if self._id(made) == item_id:
+                self._created[n] = entry
+                self._tell()
+                return
+        if len(self._newer) >= MAX_CHANGES:
+            self._newer.pop(next(iter(self._newer)))  # the oldest: stale until `r`
+        self._newer[item_id] = entry
+        self._tell()
+
+    def item_created(self, item: Any) -> None:
+        entry = self._make_entry(item)
+        self._gone.discard(self._id(entry))
+        self._created.insert(0, entry)
+        if self.total is not None:
+            self.total += 1
+        self._tell()
+
+    def _holds(self, item_id: str) -> bool:
+        return any(self._id(e) == item_id for page in self._pages.values() for e in page)
 
     async def progress(self, at_most: float) -> None:
         """Wait for the next page (or `at_most` seconds)."""
@@ -98,12 +160,11 @@ class Sweep(Generic[E]):
         needle = needle.lower()
         found: list[E] = []
         text_of = self.text_of
-        for page in sorted(self._pages):
-            for entry in self._pages[page]:
-                if needle in text_of(entry):
-                    found.append(entry)
-                    if limit is not None and len(found) >= limit:
-                        return found
+        for entry in self.entries():
+            if needle in text_of(entry):
+                found.append(entry)
+                if limit is not None and len(found) >= limit:
+                    return found
         return found
 
     # -- running ----------------------------------------------------------------------
@@ -171,6 +232,23 @@ class Sweeps:
             self._sweeps.pop(oldest).cancel()
         return sweep
 
+    def item_changed(self, change: Change) -> None:
+        """A store change (a page read again, the follower, the app's own writes) reaches
+        the sweeps of its kind, so `/` matches items as they are now."""
+        for key, sweep in self._sweeps.items():
+            if not _about(key, change.kind):
+                continue
+            if change.item is None or not _in_query(key, change.item):
+                sweep.item_gone(change.id)
+            elif change.old is not None:  # else first seen: as its page says
+                sweep.item_changed(change.item)
+
+    def item_created(self, kind: str, item: Any) -> None:
+        """Created here: matched at once, at the top, until `r` reads the pages again."""
+        for key, sweep in self._sweeps.items():
+            if _about(key, kind) and _in_query(key, item):
+                sweep.item_created(item)
+
     def forget(self, prefix: Hashable | None = None) -> None:
         """After `r`: what was swept may be stale."""
         for key in list(self._sweeps):
@@ -180,3 +258,20 @@ class Sweeps:
     async def aclose(self) -> None:
         for sweep in self._sweeps.values():
             await sweep.aclose()
+
+
+def _about(key: Hashable, kind: str) -> bool:
+    """Whether the sweep `key` lists items of `kind`: its list is ("sites", sort, order,
+    status) or ((kind, site_id), sort, order, status)."""
+    if not isinstance(key, tuple) or not key:
+        return False
+    list_key = key[0]
+    if list_key == "sites":
+        return kind == "site"
+    return isinstance(list_key, tuple) and bool(list_key) and list_key[0] == kind
+
+
+def _in_query(key: Hashable, item: Any) -> bool:
+    """Whether `item` is in the server's answer to the sweep's status filter."""
+    status = key[3] if isinstance(key, tuple) and len(key) > 3 else None
+    return status is None or (getattr(item, "status", None) or "").lower() == status

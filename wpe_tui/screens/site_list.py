@@ -336,7 +336,9 @@ class SiteListScreen(WpeScreen):
         open_new_site(self, self.session, created=self._site_created)
 
     def _site_created(self, site: Site) -> None:
-        # The new site lands where the sort puts it; the rows loaded are asked for again.
+        # The new site lands where the sort puts it; the rows loaded are asked for again,
+        # and `/` matches it at once.
+        self.session.sweeps.item_created("site", site)
         self.table.reload()
         self._update_title()
 
