@@ -15,6 +15,7 @@ from wpe_tui.fake import ManualClock
 from wpe_tui.modals.form import FieldError
 from wpe_tui.modals.install import CopyEnvironmentModal, PurgeCacheModal
 from wpe_tui.modals.restore import RestoreModal
+from wpe_tui.screens.item_detail import ItemDetailScreen
 from wpe_tui.screens.setup import SetupScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
 from wpe_tui.screens.site_list import SiteListScreen
@@ -302,6 +303,15 @@ async def test_the_domains_tab(make_platform_app: AppFactory) -> None:
         assert table.total and table.total >= 1
         text = shown(pilot)
         assert "Domain" in text and "Primary" in text and "SSL" in text
+        domain = table.current_row
+        assert domain is not None
+        await pilot.press("enter")  # its detail, then r on it: read again, no crash
+        await settle(pilot)
+        assert isinstance(app.screen, ItemDetailScreen) and not app.crash_reports
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ItemDetailScreen) and not app.crash_reports
+        assert domain.data.name in shown(pilot)
 
 
 async def test_a_refused_password_opens_the_credentials_screen(

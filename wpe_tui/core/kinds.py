@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, ClassVar, TypedDict
 
 from wpe_tui.api.capabilities import Capabilities
+from wpe_tui.api.errors import NotFoundError
 from wpe_tui.api.models import Backup, Deployment, Domain, Page, Restore, Site
 from wpe_tui.core.backend import Backend
 from wpe_tui.text import clean
@@ -223,6 +224,15 @@ class DomainKind(ResourceKind):
 
     def in_flight(self, item: Any) -> bool:
         return False
+
+    async def get(self, backend: Backend, ref: Ref) -> Domain:
+        # The list has all a domain says (and reading one needs its install): a domain's
+        # detail, and `r` on it, read its site's list again.
+        page = await backend.list_domains(ref.site_id or "", page=1, per_page=100)
+        for domain in page.results:
+            if str(domain.id) == ref.id:
+                return domain
+        raise NotFoundError(f"Domain {ref.id} no longer exists", status=404)
 
     async def list(self, backend: Backend, parent: str | None, query: ListQuery) -> Page[Domain]:
         return await backend.list_domains(parent or "", page=query.page, per_page=query.per_page)
