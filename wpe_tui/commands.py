@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 from textual.app import SystemCommand
 from textual.binding import ActiveBinding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.markup import escape  # prompts and help are read as markup; names are data
+from textual.content import Content
 
 from wpe_tui.api import Site
 from wpe_tui.modals.help import is_ours
-from wpe_tui.text import clean
+from wpe_tui.text import as_markup, clean  # prompts and help are markup; names are data
 
 if TYPE_CHECKING:
     from wpe_tui.screens.site_list import SiteListScreen
@@ -79,10 +79,10 @@ class SiteJumpProvider(Provider):
         site = entry if isinstance(entry, Site) else entry.site()
         return Hit(
             score,
-            matcher.highlight(escape(clean(site.name))),
+            _highlighted(clean(site.name), matcher),
             partial(self._open, site),
             text=f"Open site {site.name}",
-            help=escape(clean(site.url or site.id)),
+            help=as_markup(clean(site.url or site.id)),
         )
 
     async def search(self, query: str) -> Hits:
@@ -137,7 +137,7 @@ class SiteJumpProvider(Provider):
         def nothing() -> None:
             self.app.notify("Pick a site from the palette's list (ctrl+p)", timeout=4)
 
-        return Hit(NOTE_SCORE, escape(text), nothing, text=text)
+        return Hit(NOTE_SCORE, Content(text), nothing, text=text)
 
     async def discover(self) -> Hits:
         site_list = self._site_list()
@@ -147,7 +147,20 @@ class SiteJumpProvider(Provider):
             site = row.data
             if isinstance(site, Site):
                 yield DiscoveryHit(
-                    f"Open site {escape(clean(site.name))}",
+                    Content(f"Open site {clean(site.name)}"),
                     partial(self._open, site),
-                    help=escape(clean(site.url or site.id)),
+                    text=f"Open site {clean(site.name)}",
+                    help=as_markup(clean(site.url or site.id)),
                 )
+
+
+def _highlighted(name: str, matcher: Any) -> Content:
+    """`name` as plain text, its letters that match the query in the matcher's style
+    (Textual's `Matcher.highlight` reads the name as markup)."""
+    content = Content(name)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    if score:
+        for offset in offsets:
+            if not name[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

@@ -50,6 +50,13 @@ def _overwritten(line: str) -> str:
     return shown
 
 
+def as_markup(text: str) -> str:
+    """`text` as markup that shows it as it is, where Textual reads markup (the palette's
+    prompts and help). Every `[` is escaped: Textual's own `escape` leaves an unclosed
+    one ("a[/"), which its markup parser then fails on."""
+    return text.replace("[", "\\[")
+
+
 def without_scheme(url: str) -> str:
     """``https://a.example/x`` -> ``a.example/x``: what site search texts keep of a URL,
     and what a needle pasted with its scheme is cut to, so the two still meet."""

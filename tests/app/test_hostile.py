@@ -590,6 +590,30 @@ async def test_the_palette_lists_a_hostile_site_name_as_typed(
     assert "[/] boom [@click=app.quit]q[/]" in "\n".join(lines)
 
 
+async def test_the_palette_takes_an_unclosed_bracket_in_a_query_or_a_name(
+    make_app: AppFactory, account: FakeAccount
+) -> None:
+    account.update_site(SITE, name="Acme [/ Hosting")
+    app = make_app(page_size=100)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"zq[/")  # matches no name: the palette says so
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert app.is_running and not app.crash_reports
+        assert "No site name matches 'zq[/'" in "\n".join(screen_lines(pilot))
+        for _ in range(4):
+            await pilot.press("backspace")
+        await pilot.press(*"hosting")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        lines = screen_lines(pilot)
+        assert app.is_running and not app.crash_reports
+    assert "Acme [/ Hosting" in "\n".join(lines)
+
+
 # -- pagination that changes between requests -------------------------------------------
 
 
