@@ -16,7 +16,8 @@ from textual.widgets import Static
 from tests.app.conftest import BASE_URL, settle, until
 from wpe_tui.api import WpeClient
 from wpe_tui.app import WpeApp
-from wpe_tui.config import Settings, UiPrefs
+from wpe_tui.config import Config, Settings, UiPrefs, resolve_settings
+from wpe_tui.launch import demo_backend
 from wpe_tui.modals.confirm import ConfirmModal
 from wpe_tui.screens.activity import ActivityScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
@@ -64,6 +65,29 @@ async def test_the_theme_sort_filter_and_tab_come_back(fake: Starlette, tmp_path
         await settle(pilot)
         assert isinstance(again.screen, SiteDetailScreen)
         assert again.screen.query_one("#tabs").active == "backups"  # type: ignore[attr-defined]
+
+
+def demo_app(api: str, tmp_path: Path) -> WpeApp:
+    settings = resolve_settings(Config(), api=api, env={})
+    state = load_state(tmp_path / "state" / "state.json")
+    return WpeApp(settings, demo_backend(api), demo=True, state=state)
+
+
+async def test_each_demo_account_keeps_its_own_preferences(tmp_path: Path) -> None:
+    platform = demo_app("platform", tmp_path)
+    async with platform.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")  # active only
+        await settle(pilot)
+        assert platform.screen.status == "active"  # type: ignore[attr-defined]
+    customer = demo_app("customer", tmp_path)
+    async with customer.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert customer.screen.status is None  # type: ignore[attr-defined]
+    again = demo_app("platform", tmp_path)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert again.screen.status == "active"  # type: ignore[attr-defined]
 
 
 async def test_an_operation_started_is_shown_at_the_next_start(

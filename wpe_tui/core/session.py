@@ -225,7 +225,10 @@ class Session:
 
     @property
     def profile(self) -> str:
-        return "demo" if self.demo else self.settings.profile_name
+        """Whose prefs and operations the state file keeps: each demo account its own."""
+        if not self.demo:
+            return self.settings.profile_name
+        return "demo" if self.settings.api == "customer" else f"demo-{self.settings.api}"
 
     def prefs(self) -> ProfilePrefs:
         return self.state.prefs(self.profile) if self.state is not None else ProfilePrefs()
