@@ -21,6 +21,7 @@ from wpe_tui.launch import demo_backend
 from wpe_tui.modals.confirm import ConfirmModal
 from wpe_tui.screens.activity import ActivityScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
+from wpe_tui.screens.site_list import SiteListScreen
 from wpe_tui.state import load_state
 
 
@@ -67,6 +68,10 @@ async def test_the_theme_sort_filter_and_tab_come_back(fake: Starlette, tmp_path
         assert again.screen.query_one("#tabs").active == "backups"  # type: ignore[attr-defined]
 
 
+def title_of(screen: Any) -> str:
+    return str(screen.query_one("#title-bar", Static).render())
+
+
 def demo_app(api: str, tmp_path: Path) -> WpeApp:
     settings = resolve_settings(Config(), api=api, env={})
     state = load_state(tmp_path / "state" / "state.json")
@@ -87,7 +92,13 @@ async def test_each_demo_account_keeps_its_own_preferences(tmp_path: Path) -> No
     again = demo_app("platform", tmp_path)
     async with again.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        assert again.screen.status == "active"  # type: ignore[attr-defined]
+        screen = again.screen
+        assert isinstance(screen, SiteListScreen) and screen.status == "active"
+        # Filtered here (the API cannot): the whole list is read, and only active shown.
+        await until(pilot, lambda: "searching" not in title_of(screen))
+        assert "matches of 123 sites" in title_of(screen)
+        rows = [screen.table.row_at(i) for i in range(screen.table.row_count)]
+        assert rows and all(row is not None and row.data.status == "active" for row in rows)
 
 
 async def test_an_operation_started_is_shown_at_the_next_start(

@@ -111,6 +111,8 @@ class SiteListScreen(WpeScreen):
         )
         self.table.focus()
         self.table.load_page(1)
+        if self.view.local:  # a sort or filter kept from the last run, done here
+            self.view.apply()
         self._update_title()
         if caps.accounts:
             self.run_worker(self._load_accounts(), group="accounts")
