@@ -246,6 +246,24 @@ async def test_palette_jumps_to_a_site_by_name(make_app: AppFactory) -> None:
         assert app.screen.site.name == "Tidewater Bakery"
 
 
+async def test_the_palette_jumps_to_a_site_the_status_filter_hides(make_app: AppFactory) -> None:
+    app = make_app(page_size=10)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")  # active only: Acme Hardware Co (inactive) is not listed
+        await settle(pilot)
+        assert app.screen.status == "active"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+p")
+        await settle(pilot, rounds=8)
+        await pilot.press(*"acme hardware")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SiteDetailScreen)
+        assert app.screen.site.name == "Acme Hardware Co"
+
+
 async def test_the_palette_replaces_the_sites_it_listed_before_while_it_searches(
     make_app: AppFactory, account: Any
 ) -> None:

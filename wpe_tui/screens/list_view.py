@@ -11,6 +11,7 @@ site detail.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import replace
 from typing import Any
 
 from textual.timer import Timer
@@ -164,16 +165,18 @@ class ListView:
     def _mark(self) -> None:
         self.table.mark_sorted(LABELS.get(self.sort or ""), self.order == "asc")
 
-    def sweep(self) -> Sweep[Any]:
+    def sweep(self, *, every_status: bool = False) -> Sweep[Any]:
         """Every item of the server's query, read in the background (the palette shares
-        the site list's)."""
+        the site list's, but asks for every status: a jump is to any site)."""
         query = self.server_query(1, 1)
+        if every_status:
+            query = replace(query, status=None)
         key = (self.key, query.sort, query.order, query.status)
         sweep = self.session.sweeps.get(key)
         if sweep is None:
 
             async def fetch(page: int, size: int) -> Page[Any]:
-                wanted = self.server_query(page, size)
+                wanted = replace(query, page=page, per_page=size)
                 return await self.list_page(wanted, True)
 
             sweep = self.session.sweeps.keep(

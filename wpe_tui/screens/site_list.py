@@ -395,7 +395,7 @@ class SiteListScreen(WpeScreen):
 
     def load_everything(self) -> Sweep[SiteEntry]:
         """The sweep the palette searches (names not loaded yet become searchable)."""
-        return self.list_view.sweep()
+        return self.list_view.sweep(every_status=True)
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         """The account filter, for the palette: (title, help, what it does)."""
