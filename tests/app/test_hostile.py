@@ -614,6 +614,37 @@ async def test_the_palette_takes_an_unclosed_bracket_in_a_query_or_a_name(
     assert "Acme [/ Hosting" in "\n".join(lines)
 
 
+async def test_an_unclosed_bracket_in_a_name_reaches_every_header_as_typed(
+    make_app: AppFactory, account: FakeAccount
+) -> None:
+    account.update_site(SITE, name="Acme [/ Hosting")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"hosting", "enter", "enter")  # the site, then a backup
+        await settle(pilot)
+        assert "sites › Acme [/ Hosting" in screen_lines(pilot)[0]
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        assert "sites › Acme [/ Hosting › backup" in screen_lines(pilot)[0]
+        assert app.is_running and not app.crash_reports
+
+
+async def test_the_header_drops_whole_parts_at_80_columns(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "2")
+        await settle(pilot)
+        header = screen_lines(pilot)[0].strip()
+        assert "…" not in header, "no part is cut"
+        assert header.startswith("sites › Acme Corp Blog · 21 backups") and "updated" in header
+        await pilot.resize_terminal(200, 50)
+        await settle(pilot)
+        assert "profile test · sites › Acme Corp Blog" in screen_lines(pilot)[0]
+        assert "sort created at ↓" in screen_lines(pilot)[0]
+
+
 # -- pagination that changes between requests -------------------------------------------
 
 

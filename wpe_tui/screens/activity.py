@@ -21,6 +21,7 @@ from wpe_tui.core.registry import kind
 from wpe_tui.core.session import Session
 from wpe_tui.kinds.cells import duration, status_text
 from wpe_tui.text import clean, clock_time
+from wpe_tui.widgets import Footer
 
 # Status, Elapsed and Done by are fixed; What and Site share the rest (What first: at
 # 120 columns a whole ID fits). The selected row's details (what was restored where,
@@ -97,6 +98,8 @@ class ActivityScreen(ModalScreen[None]):
             yield Static(
                 Text("enter opens · r refreshes · esc closes", style="dim"), id="activity-keys"
             )
+        # Its own keys: the footer of the screen under it names keys that do nothing here.
+        yield Footer(show_command_palette=False)
 
     @property
     def table(self) -> DataTable[str | Text]:

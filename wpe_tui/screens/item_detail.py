@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,7 +25,7 @@ from wpe_tui.kinds.backup import open_new_backup, open_restore
 from wpe_tui.kinds.base import Fact
 from wpe_tui.screens.base import WpeScreen
 from wpe_tui.text import breakable, clean, updated, zone
-from wpe_tui.widgets import Footer, OfflineBanner
+from wpe_tui.widgets import Footer, OfflineBanner, Part, TitleBar
 
 
 def facts_table(rows: list[Fact]) -> Table:
@@ -65,7 +64,7 @@ class ItemDetailScreen(WpeScreen):
         return isinstance(self.item, Deployment)
 
     def compose(self) -> ComposeResult:
-        yield Static(self._title(), id="title-bar")
+        yield TitleBar()
         yield OfflineBanner(self.session.connection)
         yield Static(id="item-facts")
         if self.logs:
@@ -76,12 +75,13 @@ class ItemDetailScreen(WpeScreen):
             yield Log(id="logs", auto_scroll=True)
         yield Footer()
 
-    def _title(self) -> str:
+    def _title(self) -> list[Part]:
         fresh = "refreshing…" if self.updated_at is None else updated(self.updated_at)
-        return (
-            f"[b]{escape(self.session.label)}[/b] · sites › {escape(clean(self.site.name))}"
-            f" › {self.kind.name} {escape(clean(str(self.item.id)))} · {fresh}"
-        )
+        return [
+            Part(self.session.label, 5, "bold"),
+            Part(f"sites › {clean(self.site.name)} › {self.kind.name} {clean(str(self.item.id))}"),
+            Part(fresh, 7),
+        ]
 
     def on_mount(self) -> None:
         self.session.store.hold(self, [self.ref.key])
@@ -98,7 +98,7 @@ class ItemDetailScreen(WpeScreen):
     def action_refresh(self) -> None:
         self.updated_at = None  # "refreshing…" until the answer comes
         if self.is_mounted:
-            self.query_one("#title-bar", Static).update(self._title())
+            self.query_one(TitleBar).show(self._title())
         self.run_worker(self._load(), group="item", exclusive=True)
 
     async def _load(self) -> None:
@@ -140,7 +140,7 @@ class ItemDetailScreen(WpeScreen):
 
     def _show(self) -> None:
         self.updated_at = self.session.wall()
-        self.query_one("#title-bar", Static).update(self._title())
+        self.query_one(TitleBar).show(self._title())
         facts = self.ui.facts(self.item)
         reason = getattr(self.item, "unreadable", None)
         if reason:

@@ -260,7 +260,8 @@ class ListView:
         if not self.local:
             if table.total is None:
                 return f"loading {noun}s…"
-            return f"{table.total:,} {noun}s · {table.loaded_count:,} loaded"
+            many = "" if table.total == 1 else "s"
+            return f"{table.total:,} {noun}{many} · {table.loaded_count:,} loaded"
         count = table.row_count
         matches = f"{count:,} match{'es' if count != 1 else ''}"
         sweep = self._sweep

@@ -7,7 +7,6 @@ import asyncio
 from datetime import datetime
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,7 +25,7 @@ from wpe_tui.screens.list_view import ListView
 from wpe_tui.screens.overview import Overview
 from wpe_tui.screens.site_changes import SiteChanges
 from wpe_tui.text import clean, updated
-from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult
+from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult, Part, TitleBar
 
 CHILD_KINDS = ("backup", "deployment", "domain")  # in the order of their tabs
 
@@ -100,7 +99,7 @@ class SiteDetailScreen(SiteChanges):
     # -- building ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="title-bar")
+        yield TitleBar()
         yield OfflineBanner(self.session.connection)
         yield Static(id="site-header")
         with TabbedContent(id="tabs", initial=self._first_tab()):
@@ -326,16 +325,16 @@ class SiteDetailScreen(SiteChanges):
         overview.show(site)
 
     def _show_title(self) -> None:
-        parts = [f"[b]{escape(self.session.label)}[/b]", f"sites › {escape(clean(self.site.name))}"]
+        parts = [Part(self.session.label, 5, "bold"), Part(f"sites › {clean(self.site.name)}")]
         active = self._active_kind()
         view = self.views.get(active) if active else None
         if view is not None and active is not None:
-            parts.append(escape(view.count(active)))
-            parts.append(escape(view.order_text()))
+            parts.append(Part(view.count(active)))
+            parts.append(Part(view.order_text(), 3))
             if view.status is not None:
-                parts.append(f"status {escape(view.status)}")
-        parts.append("refreshing…" if self.refreshing else updated(self.updated_at))
-        self.query_one("#title-bar", Static).update(" · ".join(parts))
+                parts.append(Part(f"status {view.status.replace('_', ' ')}", 8))
+        parts.append(Part("refreshing…" if self.refreshing else updated(self.updated_at), 7))
+        self.query_one(TitleBar).show(parts)
 
     def _list_changed(self) -> None:
         self._show_title()

@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from wpe_tui.api import Account, ApiError, AuthError, Page, Site
 from wpe_tui.core.follower import PageTarget, Target
@@ -29,7 +28,8 @@ from wpe_tui.kinds.site import SiteEntry, open_delete_site, open_edit_site, open
 from wpe_tui.screens.base import WpeScreen
 from wpe_tui.screens.list_view import ListView
 from wpe_tui.text import clean, updated
-from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult
+from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult, Part, TitleBar
+from wpe_tui.widgets.title_bar import KEEP
 
 MATCH_REDRAW = 0.15  # seconds between redraws of a local view while its sweep runs
 
@@ -72,7 +72,7 @@ class SiteListScreen(WpeScreen):
         self.refreshing = False
 
     def compose(self) -> ComposeResult:
-        yield Static(id="title-bar")
+        yield TitleBar()
         yield OfflineBanner(self.session.connection)
         yield Input(placeholder="filter by name, URL, domain or ID", id="filter", classes="hidden")
         yield PagedTable(
@@ -257,20 +257,21 @@ class SiteListScreen(WpeScreen):
         if self.view is None:
             return
         view = self.view
-        parts = [f"[b]{escape(self.session.label)}[/b]"]
+        # Ranked: at 80 columns the lowest go first (see TitleBar).
+        parts = [Part(self.session.label, 6, "bold")]
         if self.session.capabilities.accounts:
             if self.account is not None:
-                parts.append(f"account {escape(clean(self.account.name))}")
+                parts.append(Part(f"account {clean(self.account.name)}", 8))
             elif self.accounts:
-                parts.append(f"all {len(self.accounts)} accounts")
-        parts.append(view.count("site"))
-        parts.append(view.order_text())
+                parts.append(Part(f"all {len(self.accounts)} accounts", 4))
+        parts.append(Part(view.count("site")))
+        parts.append(Part(view.order_text(), 3))
         if view.status is not None:
-            parts.append(f"status {view.status}")
+            parts.append(Part(f"status {view.status.replace('_', ' ')}", 8))
         if self.session.read_only:
-            parts.append("[reverse] read-only [/]")
-        parts.append("refreshing…" if self.refreshing else updated(self.updated_at))
-        self.query_one("#title-bar", Static).update(" · ".join(parts))
+            parts.append(Part(" read-only ", KEEP, "reverse"))
+        parts.append(Part("refreshing…" if self.refreshing else updated(self.updated_at), 7))
+        self.query_one(TitleBar).show(parts)
 
     def on_paged_table_load_failed(self, event: PagedTable.LoadFailed) -> None:
         if isinstance(event.error, AuthError) and not self.session.demo:

@@ -4,5 +4,16 @@ from wpe_tui.widgets.disk_usage_bar import DiskUsageBar
 from wpe_tui.widgets.footer import Footer
 from wpe_tui.widgets.offline_banner import OfflineBanner
 from wpe_tui.widgets.paged_table import Column, PagedTable, PageResult, Row
+from wpe_tui.widgets.title_bar import Part, TitleBar
 
-__all__ = ["Column", "DiskUsageBar", "Footer", "OfflineBanner", "PageResult", "PagedTable", "Row"]
+__all__ = [
+    "Column",
+    "DiskUsageBar",
+    "Footer",
+    "OfflineBanner",
+    "PageResult",
+    "PagedTable",
+    "Part",
+    "Row",
+    "TitleBar",
+]
