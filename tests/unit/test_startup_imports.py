@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.test_terminal_restore import ROOT, STARTUP_TIMEOUT, Session
+from tests.unit.test_terminal_restore import STARTUP_TIMEOUT, app_env, start_in_pty
 from wpe_tui.fake import FakeAccount, FakeServer
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals only")
@@ -46,29 +46,9 @@ def server() -> Iterator[FakeServer]:
 
 
 def imports_before_first_rows(server: FakeServer, tmp_path: Path) -> list[str]:
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "TERM": "xterm-256color",
-        "WPE_API_KEY": "import-time-key",
-    }
     argv = [sys.executable, "-X", "importtime", "-m", "wpe_tui", "--api-url", server.base_url]
-    pid, fd = pty.fork()
-    if pid == 0:
-        try:
-            os.chdir(ROOT)
-            os.execve(sys.executable, argv, env)  # noqa: S606
-        finally:
-            os._exit(127)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    session = Session(pid, fd, bytearray())
+    session = start_in_pty(argv, app_env(tmp_path, "import-time-key"))
+    pid, fd = session.pid, session.fd
     try:
         assert session.read_until(b"Acme", STARTUP_TIMEOUT), bytes(session.output[-2000:])
         before = bytes(session.output[: session.output.index(b"Acme")])

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.test_terminal_restore import ROOT, STARTUP_TIMEOUT, Session
+from tests.unit.test_terminal_restore import STARTUP_TIMEOUT, Session, app_env, start_in_pty
 from wpe_tui.fake import FakeAccount, FakeServer
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals only")
@@ -32,29 +32,9 @@ def server() -> Iterator[FakeServer]:
 
 @pytest.fixture
 def app(server: FakeServer, tmp_path: Path) -> Iterator[Session]:
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "TERM": "xterm-256color",
-        "WPE_API_KEY": "pty-burst-key",
-    }
     argv = [sys.executable, "-m", "wpe_tui", "--api-url", server.base_url]
-    pid, fd = pty.fork()
-    if pid == 0:
-        try:
-            os.chdir(ROOT)
-            os.execve(sys.executable, argv, env)  # noqa: S606
-        finally:
-            os._exit(127)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    running = Session(pid, fd, bytearray())
+    running = start_in_pty(argv, app_env(tmp_path, "pty-burst-key"))
+    pid, fd = running.pid, running.fd
     try:
         assert running.read_until(b"Acme", STARTUP_TIMEOUT), bytes(running.output[-2000:])
         running.read_for(1.0)  # the first frames are over

@@ -84,25 +84,37 @@ class Session:
         return self.status
 
 
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    env = {
+def app_env(tmp_path: Path, api_key: str) -> dict[str, str]:
+    """A small environment: a home of its own, so no config or state is the user's."""
+    return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(tmp_path),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_STATE_HOME": str(tmp_path / "state"),
         "TERM": "xterm-256color",
-        "WPE_API_KEY": "pty-secret-key-0123456789",
+        "WPE_API_KEY": api_key,
     }
+
+
+def start_in_pty(argv: list[str], env: dict[str, str]) -> Session:
+    """`argv` on the slave side of a new 80x24 pseudo-terminal, run from the project."""
     pid, fd = pty.fork()
     if pid == 0:  # the child: the app, on the terminal's slave side
         try:
             os.chdir(ROOT)
-            os.execve(sys.executable, [sys.executable, "-m", "wpe_tui", "--demo"], env)  # noqa: S606
+            os.execve(argv[0], argv, env)  # noqa: S606
         finally:
             os._exit(127)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    running = Session(pid, fd, bytearray())
+    return Session(pid, fd, bytearray())
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[Session]:
+    running = start_in_pty(
+        [sys.executable, "-m", "wpe_tui", "--demo"], app_env(tmp_path, "pty-secret-key-0123456789")
+    )
+    pid, fd = running.pid, running.fd
     try:
         yield running
     finally:
