@@ -123,6 +123,27 @@ async def test_the_overview_shows_installs_disk_and_bandwidth_against_the_plan(
         assert re.search(r"Bandwidth last 30 days .* of [\d,]+ GB", text)
 
 
+async def test_disk_usage_that_could_not_be_read_is_told_and_read_again_on_r(
+    make_platform_app: AppFactory, platform_fake: Starlette
+) -> None:
+    app = make_platform_app()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        # Every install's usage fails, past the client's retries.
+        platform_fake.state.faults.fail_next(40, status=503, path="/usage")
+        await open_first_site(pilot)
+        errors = [m for m in app.toasts_on_screen() if m.startswith("Not read: disk usage")]
+        assert errors and "503" in errors[0] and "r to retry" in errors[0], app.toasts_on_screen()
+        assert "Disk usage: not read, r to retry" in shown(pilot)
+        platform_fake.state.faults.clear()
+        app.clear_notifications()
+        await pilot.press("r")
+        await settle(pilot)
+        assert "share of the account plan" in shown(pilot)
+        assert "not read" not in shown(pilot)
+        assert not [m for m in app.toasts_on_screen() if m.startswith("Not read")]
+
+
 async def test_three_explains_there_are_no_deployments_and_asks_for_none(
     make_platform_app: AppFactory, platform_fake: Starlette
 ) -> None:

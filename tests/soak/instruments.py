@@ -226,9 +226,9 @@ class FaultTally:
         self.report = report
         setattr(faults, "draw", self.draw)  # noqa: B010 - an instance's method, on purpose
 
-    def draw(self, method: str | None = None) -> Fault | None:
+    def draw(self, method: str | None = None, path: str | None = None) -> Fault | None:
         queued = self._faults.pending > 0
-        fault = self._draw(method)
+        fault = self._draw(method, path)
         if fault is not None:
             kind = {"error": "5xx", "rate_limit": "429", "drop": "dropped"}[fault.kind]
             counts = self.report.outage_faults if queued else self.report.faults

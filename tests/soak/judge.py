@@ -69,8 +69,22 @@ def check_errors_shown(report: SoakReport) -> None:
             ),
             None,
         )
+        # One toast may tell of several different failures by quoting each (a site's
+        # parts that could not be read, in one line); the same error twice needs two.
+        combined = next(
+            (
+                report.toasts[j]
+                for other, j in matched.items()
+                if failures[other].message != failed.message
+                and failed.at <= report.toasts[j].at <= failed.at + SHOWN_WITHIN
+                and _quotes(report.toasts[j], failed)
+            ),
+            None,
+        )
         if gone is not None:
             failed.shown_by = gone.message
+        elif combined is not None:
+            failed.shown_by = combined.message
         else:
             waiting.append(failed)
     for table_failed in report.tables_failed:

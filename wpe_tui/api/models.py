@@ -339,6 +339,9 @@ class Site(WpeModel):
     account_id: str | None = None
     account_name: str | None = None
     domains: Annotated[list[str], BeforeValidator(none_to_empty_list)] = Field(default_factory=list)
+    # Parts of the site's detail that could not be read this time ("disk usage": the
+    # error), shown as unknown and told; the next read asks again.
+    not_read: dict[str, str] = Field(default_factory=dict)
 
 
 class Deletion(WpeModel):

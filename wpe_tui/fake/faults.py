@@ -54,6 +54,12 @@ class Fault:
     status: int = 500
     retry_after: float = 1.0
     writes_only: bool = False  # waits in the queue for the next POST, PUT, PATCH or DELETE
+    path: str | None = None  # waits for the next request whose path contains this
+
+    def fits(self, method: str | None, path: str | None) -> bool:
+        if self.writes_only and (method or "").upper() not in WRITE_METHODS:
+            return False
+        return self.path is None or self.path in (path or "")
 
 
 @dataclass
@@ -77,10 +83,15 @@ class FaultSettings:
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
 
-    def fail_next(self, n: int = 1, status: int = 500, *, writes: bool = False) -> None:
-        """Answer the next ``n`` requests (or writes) with ``status`` (and a JSON body)."""
+    def fail_next(
+        self, n: int = 1, status: int = 500, *, writes: bool = False, path: str | None = None
+    ) -> None:
+        """Answer the next ``n`` requests (or writes; or those whose path contains
+        ``path``) with ``status`` (and a JSON body)."""
         with self._lock:
-            self._queue.extend(Fault("error", status=status, writes_only=writes) for _ in range(n))
+            self._queue.extend(
+                Fault("error", status=status, writes_only=writes, path=path) for _ in range(n)
+            )
 
     def rate_limit_next(self, n: int = 1, retry_after: float | None = None) -> None:
         """Answer the next ``n`` requests with 429 and a Retry-After header."""
@@ -110,11 +121,9 @@ class FaultSettings:
     def pending(self) -> int:
         return len(self._queue)
 
-    def draw(self, method: str | None = None) -> Fault | None:
+    def draw(self, method: str | None = None, path: str | None = None) -> Fault | None:
         with self._lock:
-            if self._queue and (
-                not self._queue[0].writes_only or (method or "").upper() in WRITE_METHODS
-            ):
+            if self._queue and self._queue[0].fits(method, path):
                 return self._queue.popleft()
             if not (self.drop_rate or self.fail_rate or self.rate_limit_rate):
                 return None  # no draw, so the random stream only moves when faults are on
@@ -233,7 +242,7 @@ class FaultMiddleware(HttpMiddleware):
         delay = self.faults.delay_seconds()
         if delay:
             await asyncio.sleep(delay)
-        fault = self.faults.draw(record.method)
+        fault = self.faults.draw(record.method, record.path)
         if fault is not None and fault.kind == "drop_after":
             await self.app(scope, _replay(body, receive), _swallow)
             await _inject(Fault("drop"), send)  # done; now the answer is cut

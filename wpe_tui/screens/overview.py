@@ -52,6 +52,8 @@ class Overview(Vertical):
             title += f" (share of the {clean(disk.scope)})"
         if disk is not None and disk.used is None and disk.scope:
             title += ": not measured yet"
+        elif "disk usage" in site.not_read:
+            title += ": not read, r to retry"
         self.query_one("#disk-title", Static).update(title)
         self.query_one("#bandwidth", Static).update(self._bandwidth(site))
 

@@ -189,6 +189,9 @@ class SiteDetailScreen(SiteChanges):
         self.updated_at, self.refreshing = self.session.wall(), False
         self._show_site()
         self.refollow()
+        if site.not_read:
+            missed = "; ".join(f"{part} ({error})" for part, error in site.not_read.items())
+            self.notify(f"Not read: {missed} — r to retry", severity="error", timeout=8)
 
     def _gone(self) -> None:
         self.site_gone = True

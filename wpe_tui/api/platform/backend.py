@@ -91,17 +91,19 @@ class PlatformBackend(PlatformSession):
             self.directory.learn_site(item)
             installs = await self._fan_out([self._install_detail(i.id) for i in item.installs])
             name, account_id, created = item.name or "", item.account.id, item.created_at
-        usage = await self._fan_out([self._usage_of(i.id) for i in installs])
-        limits = await self._limits(account_id)
+        missed: list[tuple[str, str]] = []  # parts that failed, told with the site
+        usage = await self._fan_out([self._usage_of(i.id, missed) for i in installs])
+        limits = await self._limits(account_id, missed)
         return mapping.site(
             site_id=site_id,
             name=name,
             installs=installs,
             account_id=account_id,
-            account_names=await self._account_names(),
+            account_names=await self._account_names(missed),
             created_at=created,
             disk_usage=mapping.disk_usage(usage, limits),
             bandwidth=mapping.bandwidth(usage, limits),
+            not_read=missed,
         )
 
     async def site_status(self, site_id: str) -> app.Site:

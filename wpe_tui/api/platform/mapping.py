@@ -131,6 +131,7 @@ def site(
     disk_usage: app.DiskUsage | None = None,
     bandwidth: app.Bandwidth | None = None,
     unreadable: str | None = None,
+    not_read: Sequence[tuple[str, str]] = (),
 ) -> app.Site:
     ordered_installs = ordered(installs)
     environments = [environment(i) for i in ordered_installs]
@@ -159,6 +160,7 @@ def site(
         account_id=account_id,
         account_name=account_names.get(account_id or ""),
         domains=domains,
+        not_read={part: "; ".join(e for p, e in not_read if p == part) for part, _ in not_read},
     )
 
 

@@ -113,19 +113,23 @@ class PlatformSession(WireClient):
                 ):
                     call.close()
 
-    async def _account_names(self) -> dict[str, str]:
+    async def _account_names(self, missed: list[tuple[str, str]] | None = None) -> dict[str, str]:
         try:
             return mapping.account_names(await self.list_accounts())
         except ApiError as error:
             if error.status == 401:
                 raise
+            if missed is not None:
+                missed.append(("account names", str(error)))
             return {}  # the names are a nicety; the sites still show
 
     def _known_account_names(self) -> Mapping[str, str]:
         accounts = self._memo.get("accounts")
         return mapping.account_names(accounts) if accounts is not None else {}
 
-    async def _limits(self, account_id: str | None) -> wire.AccountLimits | None:
+    async def _limits(
+        self, account_id: str | None, missed: list[tuple[str, str]] | None = None
+    ) -> wire.AccountLimits | None:
         if not account_id:
             return None
         try:
@@ -137,9 +141,13 @@ class PlatformSession(WireClient):
                 raise
             if error.status in (403, 404):  # this user may not see the plan: not asked again
                 self._memo[f"limits:{account_id}"] = None
+            elif missed is not None:
+                missed.append(("plan limits", str(error)))
             return None
 
-    async def _usage_of(self, install_id: str) -> wire.InstallDailyUsageMetricsSeries | None:
+    async def _usage_of(
+        self, install_id: str, missed: list[tuple[str, str]] | None = None
+    ) -> wire.InstallDailyUsageMetricsSeries | None:
         kept = self._usage.get(install_id)
         now = self._monotonic()
         if kept is not None and now - kept[0] < USAGE_SECONDS:
@@ -149,7 +157,9 @@ class PlatformSession(WireClient):
         except ApiError as error:
             if error.status == 401:
                 raise
-            return None  # shown as unknown; the rest of the site still shows
+            if missed is not None:  # shown as unknown, and why; the rest of the site shows
+                missed.append(("disk usage", str(error)))
+            return None
         self._usage[install_id] = (now, series)
         return series
 
