@@ -119,15 +119,3 @@ def updated(moment: datetime | None) -> str:
     if moment is None:
         return "not loaded yet"
     return f"updated {moment.astimezone():%H:%M:%S}"
-
-
-_BREAKS = re.compile(r"([-/._?&=])")
-ZERO_WIDTH_SPACE = "\u200b"
-
-
-def breakable(text: str, longer_than: int = 40) -> str:
-    """A long ID or URL that wraps after its separators (a zero-width space after each),
-    not in the middle of a token; short values are left as they are."""
-    if len(text) <= longer_than or " " in text:
-        return text
-    return _BREAKS.sub(rf"\1{ZERO_WIDTH_SPACE}", text)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from starlette.applications import Starlette
 from textual.widgets import Log, Static, TabbedContent
 
 from tests.app.conftest import AppFactory, settle, until_settled
+from tests.app.test_hostile import shown
 from wpe_tui.fake import FakeAccount, ManualClock
 from wpe_tui.screens.item_detail import ItemDetailScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
@@ -141,6 +143,33 @@ async def test_backup_detail_shows_contents_and_y_copies_download_url(
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
+
+
+@pytest.mark.parametrize("width", [60, 80])
+async def test_a_long_url_in_a_detail_wraps_after_a_separator_with_nothing_added(
+    make_app: AppFactory, width: int
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(width, 24)) as pilot:
+        await open_site(pilot)
+        await pilot.press("2", "down", "enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, ItemDetailScreen)
+        url = detail.item.download_url
+        assert url and len(url) > width - 20, "the URL cannot fit beside its label"
+        lines = shown(pilot).splitlines()
+        first = next(i for i, line in enumerate(lines) if "Download" in line)
+        column = lines[first].index("https://")
+        pieces: list[str] = []
+        for line in lines[first:]:
+            piece = line[column:].rstrip()
+            if not piece or (pieces and line[:column].strip()):
+                break
+            pieces.append(piece)
+        assert len(pieces) > 1, "the URL wraps"
+        assert "".join(pieces) == url, "drawn as it is, no character added or lost"
+        assert all(piece[-1] in "/-.?&=:#" for piece in pieces[:-1]), pieces
 
 
 async def test_deployment_log_follows_until_done(

@@ -24,8 +24,9 @@ from wpe_tui.kinds import ui
 from wpe_tui.kinds.backup import open_new_backup, open_restore
 from wpe_tui.kinds.base import Fact
 from wpe_tui.screens.base import WpeScreen
-from wpe_tui.text import breakable, clean, updated, zone
+from wpe_tui.text import clean, updated, zone
 from wpe_tui.widgets import Footer, OfflineBanner, Part, TitleBar
+from wpe_tui.widgets.token_wrap import TokenWrap
 
 
 def facts_table(rows: list[Fact]) -> Table:
@@ -34,7 +35,10 @@ def facts_table(rows: list[Fact]) -> Table:
     table.add_column(overflow="fold")
     for label, value in rows:
         # A long URL or ID wraps after a separator, not in the middle of a token.
-        table.add_row(label, value if isinstance(value, Text) else Text(breakable(value)))
+        shown: Text | TokenWrap = value if isinstance(value, Text) else Text(value)
+        if isinstance(value, str) and " " not in value:
+            shown = TokenWrap(value)
+        table.add_row(label, shown)
     return table
 
 
