@@ -20,6 +20,7 @@ from wpe_tui.core.activity import Operation
 from wpe_tui.core.backend import Backend
 from wpe_tui.core.session import Session
 from wpe_tui.crash_guard import CrashGuard
+from wpe_tui.kinds.cells import use_no_color
 from wpe_tui.profiles import Profiles
 from wpe_tui.state import State
 from wpe_tui.toasts import Toasts
@@ -88,6 +89,7 @@ class WpeApp(Toasts, CrashGuard, TypeAhead, App[None]):
         profiles: Profiles | None = None,
     ) -> None:
         super().__init__()
+        use_no_color(self.no_color)
         self.profiles = profiles  # the config's profiles, to switch to from the palette
         self.settings = settings
         self.state = state  # the state file: None keeps nothing (tests)

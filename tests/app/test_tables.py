@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.style import Style
 from starlette.applications import Starlette
 from textual.widgets import Input
 
 from tests.app.conftest import AppFactory, settle, until
 from tests.app.test_hostile import shown
 from tests.app.test_site_detail import open_site
+from wpe_tui.kinds.cells import status_text
 from wpe_tui.modals.confirm import TypedConfirmModal
 from wpe_tui.screens.activity import ActivityScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
@@ -189,3 +191,40 @@ async def test_the_activity_panel_columns_follow_the_terminal_to_200_columns(
         site = app.session.activity.entries()[0].site_name or ""
         assert "Restore restore_90001" in shown(pilot)
         assert len(site) > 11 and site in shown(pilot), "the site's whole name, not cut at 11"
+
+
+async def test_a_failed_status_stands_out_without_colour(
+    make_app: AppFactory, monkeypatch: Any
+) -> None:
+    # Textual greys every colour under NO_COLOR; red turned grey 237 on 233.
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.no_color
+        failed = Style.normalize(str(status_text("failed").style))
+        assert "reverse" in failed and "red" not in failed
+        assert "reverse" not in str(status_text("completed").style)
+    monkeypatch.delenv("NO_COLOR")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "red" in str(status_text("failed").style), "in colour, failed is red"
+
+
+async def test_long_names_cut_at_80_keep_the_number_that_tells_them_apart(
+    make_app: AppFactory, account: Any
+) -> None:
+    name = "Timberline Regional Chamber of Commerce and Visitors Bureau"
+    for suffix in ("", " 2", " 3"):
+        account.create_site(name + suffix)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"Timberline Regional", "enter")
+        await settle(pilot)
+        rows = [line for line in shown(pilot).splitlines() if line.startswith("Timberline")]
+        assert len(rows) == 3, rows
+        assert all("…" in row for row in rows), "the names are too long for 80 columns"
+        assert sum("… 2 " in row for row in rows) == 1, rows
+        assert sum("… 3 " in row for row in rows) == 1, rows

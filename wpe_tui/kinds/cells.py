@@ -24,6 +24,16 @@ _STATUS_STYLES = {
     "unreadable": ("bold red", "!"),
 }
 _UNKNOWN = ("", "?")
+# Under NO_COLOR Textual draws every colour as a grey of its luminance: red comes out
+# grey 237 on 233, next to invisible. A status that needs the eye is reversed instead.
+_NO_COLOR_STYLES = {"bold red": "bold reverse"}
+_no_color = False
+
+
+def use_no_color(no_color: bool) -> None:
+    """Whether statuses are drawn for a terminal without colour (the app's NO_COLOR)."""
+    global _no_color
+    _no_color = no_color
 
 
 def status_text(status: str | None) -> Text:
@@ -33,6 +43,8 @@ def status_text(status: str | None) -> Text:
         return Text("—")
     label = clean(status).replace("_", " ")
     style, symbol = _STATUS_STYLES.get(status.lower(), _UNKNOWN)
+    if _no_color:
+        style = _NO_COLOR_STYLES.get(style, style)
     return Text(f"{symbol} {label}", style=style)
 
 

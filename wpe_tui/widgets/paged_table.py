@@ -23,6 +23,7 @@ and a page that comes back short or empty leaves no placeholder rows behind.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -724,6 +725,8 @@ class PagedTable(ScrollView, can_focus=True):
             part = cell.copy() if isinstance(cell, Text) else Text(clean(str(cell)))
             if column.tokens and part.cell_len > cell_width:
                 part = Text(cut_at_token(part.plain, cell_width), style=part.style)
+            elif part.cell_len > cell_width:
+                part = keep_number(part, cell_width)
             part.truncate(cell_width, overflow="ellipsis", pad=True)
             if column.justify == "right":
                 part.rstrip()
@@ -800,6 +803,21 @@ def cut_at_token(text: str, width: int) -> str:
     # Cut after the separator, so what is shown ends with a whole token.
     kept = text[: cut + 1] if cut >= room // 2 else text[:room]
     return kept + "…"
+
+
+_NUMBERED = re.compile(r" \d{1,6}$")
+
+
+def keep_number(text: Text, width: int) -> Text:
+    """A name too long for `width`, cut in its middle when it ends with a number: the
+    "2" of "Timberline Chamber of Commerce 2" is what tells it from the first one."""
+    found = _NUMBERED.search(text.plain)
+    if found is None or width < len(found.group()) + 6:
+        return text
+    room = width - len(found.group()) - 1
+    head = text[:room]
+    head.rstrip()
+    return Text.assemble(head, "…", text[found.start() :])
 
 
 def _unique(rows: list[Row]) -> list[Row]:
