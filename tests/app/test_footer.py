@@ -14,6 +14,7 @@ from textual.widgets import Button
 
 from tests.app.conftest import AppFactory, settle
 from wpe_tui.app import styles_dir
+from wpe_tui.fake import FakeAccount
 from wpe_tui.screens.site_detail import SiteDetailScreen
 from wpe_tui.screens.site_list import SiteListScreen
 from wpe_tui.widgets import Footer
@@ -248,3 +249,32 @@ async def test_tab_switch_costs_no_footer_rebuild(make_app: AppFactory) -> None:
         await pilot.press("3")
         await settle(pilot)
         assert footer.rebuilds == rebuilds + 1
+
+
+async def test_restore_and_delete_leave_the_footer_of_an_empty_backups_tab(
+    make_app: AppFactory, account: FakeAccount
+) -> None:
+    account.create_site("Quokka Empty Blog")  # a new site: no backup yet
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await show_site_list(pilot)
+        await pilot.press("slash", *"Quokka", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SiteDetailScreen)
+        assert app.screen.site.name == "Quokka Empty Blog"
+        await pilot.press("2")
+        await settle(pilot)
+        line = footer_line(app)
+        assert "b Backup" in line and "Restore" not in line and "Delete" not in line, line
+        await pilot.press("R")  # said why, not done
+        await settle(pilot)
+        assert any("No backup here yet" in n.message for n in app.notices)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("home", "enter")  # a site with backups
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "R Restore" in footer_line(app)

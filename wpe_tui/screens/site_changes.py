@@ -55,12 +55,12 @@ class SiteChanges(WpeScreen):
         active = self._active_kind()
         capabilities = self.session.capabilities
         if action == "restore":
-            return active == "backup"
+            return active == "backup" and self._selected("backup") is not None
         if action == "new":
             return active in ("backup", "deployment")
         if action == "delete":
             if active == "backup":
-                return capabilities.delete_backup
+                return capabilities.delete_backup and self._selected("backup") is not None
             return active is None and capabilities.delete_site  # the Overview: the site
         if action == "edit":
             return capabilities.edit_site
@@ -83,8 +83,10 @@ class SiteChanges(WpeScreen):
                 self.notify(f"The {capabilities.name} has no such tab", timeout=4)
         elif action == "delete" and active == "deployment":
             self.notify("Deployments cannot be deleted through the API", timeout=4)
-        elif action == "delete" and active == "backup":
+        elif action == "delete" and active == "backup" and not capabilities.delete_backup:
             self.notify(f"The {self.session.capabilities.name} cannot delete backups", timeout=4)
+        elif action in ("restore", "delete") and active == "backup":
+            self.notify("No backup here yet: b takes one", timeout=4)
         elif action in ("restore", "delete"):
             self.notify("That works on a backup: 2 opens the Backups tab", timeout=4)
         elif action == "new":

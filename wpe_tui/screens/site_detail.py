@@ -239,6 +239,7 @@ class SiteDetailScreen(SiteChanges):
     def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
         self._show_title()
         self.refollow()
+        self.refresh_bindings()  # R and D only where there is a backup to act on
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
         from wpe_tui.screens.item_detail import ItemDetailScreen
