@@ -109,7 +109,7 @@ async def test_new_git_deployment_and_follow_its_log(
         await type_into(pilot, "source-repository", "github.com/acme/site")
         await pilot.press("ctrl+s")  # no branch yet: refused beside its field
         await settle(pilot)
-        assert "branch is required" in error_text(app, "source-branch")
+        assert "Branch is required" in error_text(app, "source-branch")
         assert writes(fake) == []
         assert app.screen.query_one("#source-repository", Input).value == "github.com/acme/site"
         await type_into(pilot, "source-branch", "main")

@@ -54,8 +54,8 @@ async def test_hostile_sources_are_refused_beside_their_fields(
         await type_into(pilot, "source-branch", "$(rm -rf ~)")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "looks like github.com/owner/repo" in error_text(app, "source-repository")
-        assert "not a valid branch name" in error_text(app, "source-branch")
+        assert "Looks like github.com/owner/repo" in error_text(app, "source-repository")
+        assert "Not a valid branch name" in error_text(app, "source-branch")
         assert writes(fake) == []
 
 

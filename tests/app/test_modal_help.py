@@ -274,7 +274,7 @@ async def test_the_forms_error_goes_when_it_was_about_the_field(make_app: AppFac
         assert not error_text(app, "form"), "a change makes it untrue: it goes"
         # A message about a field with no line of its own goes with that field's change.
         modal.show_error("template", "unknown template")
-        assert error_text(app, "form") == "template: unknown template"
+        assert error_text(app, "form") == "Template: unknown template."
         modal.field_changed(modal.query_one("#name", Input))
         assert error_text(app, "form"), "another field: it stays"
 

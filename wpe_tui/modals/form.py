@@ -56,6 +56,17 @@ def error_id(field: str) -> str:
     return "error-" + field.replace(".", "-").replace("_", "-")
 
 
+def sentence(message: str) -> str:
+    """An error in the form's one style, whoever wrote it: the API's "must be one of:
+    7.4, 8.0" reads "Must be one of: 7.4, 8.0." beside our own sentences."""
+    message = message.strip()
+    if message[:1].islower():
+        message = message[0].upper() + message[1:]
+    if message and (message[-1].isalnum() or message[-1] in ")\"'"):
+        message += "."
+    return message
+
+
 class FieldError(Static):
     """The line under a field, or under the form; empty (and taking no room) until used.
 
@@ -68,6 +79,8 @@ class FieldError(Static):
         self.display = False
 
     def show(self, message: str | None, *, note: bool = False) -> None:
+        if message and not note:
+            message = sentence(message)
         self.update(message or "")
         self.display = bool(message)
         self.set_class(not note, "field-error")
