@@ -14,12 +14,14 @@ from pydantic import SecretStr
 from starlette.applications import Starlette
 from textual.widgets import Static
 
-from tests.app.conftest import BASE_URL, START, settle, until
+from tests.app.conftest import BASE_URL, START, AppFactory, settle, until
 from tests.app.test_hostile import shown
+from tests.app.test_site_detail import open_site
 from wpe_tui.api import WpeClient
 from wpe_tui.app import WpeApp
 from wpe_tui.config import Settings, UiPrefs
 from wpe_tui.fake import FakeAccount, ManualClock, create_app
+from wpe_tui.screens.activity import ActivityScreen
 from wpe_tui.screens.item_detail import ItemDetailScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
 from wpe_tui.widgets import OfflineBanner, PagedTable
@@ -188,3 +190,28 @@ async def test_an_exception_in_a_worker_opens_the_crash_screen(
         assert type(app.screen).__name__ == "CrashScreen"
         assert "a bug in loading the site" in app.screen.report_text  # type: ignore[attr-defined]
         app.crash_reports.clear()  # seen: the test expected it
+
+
+async def test_the_panel_follows_what_it_shows_in_progress_seen_elsewhere(
+    make_app: AppFactory, clock: ManualClock, fake: Starlette
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_site(pilot)
+        await pilot.press("3")  # the newest deployment of site_10001 is running
+        await settle(pilot)
+        await pilot.press("escape")  # back to the list: that deployment is out of view
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        panel = app.screen
+        assert isinstance(panel, ActivityScreen)
+
+        def seen() -> list[Any]:
+            return [line for key, line in panel.lines.items() if key.startswith("seen:deploy")]
+
+        assert seen() and seen()[0].running, [line.status for line in panel.lines.values()]
+        clock.advance(120)  # the fake's deployment finishes within 90 s
+        await until(pilot, lambda: not seen()[0].running)
+        assert seen()[0].status == "completed"
+        assert "followed live" in seen()[0].note or "seen completed" in seen()[0].note

@@ -28,6 +28,10 @@ from wpe_tui.widgets import Footer
 # the deployment's source) show in full under the table.
 COLUMNS = {"What": 22, "Site": 11, "Status": 14, "Elapsed": 7, "Done by": 10}
 FIXED = ("Status", "Elapsed", "Done by")
+# Items seen in flight elsewhere that the open panel follows itself, newest first: the
+# view they were seen in is hidden under it, and a row must not say "in progress" for
+# good. More would be a request each per poll on an account with hundreds stuck.
+FOLLOWED_SIGHTINGS = 10
 
 
 @dataclass
@@ -89,6 +93,7 @@ class ActivityScreen(ModalScreen[None]):
         self.session = session
         self.lines: dict[str, Line] = {}
         self._order: list[str] = []
+        self._followed: list[Ref] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="activity-box"):
@@ -136,8 +141,26 @@ class ActivityScreen(ModalScreen[None]):
         self.table.refresh()
 
     def on_unmount(self) -> None:
+        self.session.unfollow(self)
         if self.session.activity.on_change == self.show:
             self.session.activity.on_change = None
+
+    def _follow_sightings(self) -> None:
+        """Follow the newest items seen in flight that no operation follows already."""
+        activity, store = self.session.activity, self.session.store
+        mine = {(op.kind, op.item_id) for op in activity.entries()}
+        refs: list[Ref] = []
+        for sighting in activity.sightings():
+            key = (sighting.kind, sighting.item_id)
+            item = store.get(*key)
+            if key in mine or (item is not None and not kind(sighting.kind).in_flight(item)):
+                continue
+            refs.append(Ref(sighting.kind, sighting.item_id, sighting.site_id))
+            if len(refs) == FOLLOWED_SIGHTINGS:
+                break
+        if refs != self._followed:
+            self._followed = refs
+            self.session.follow(self, [self.session.item_target(ref) for ref in refs])
 
     # -- what it lists ------------------------------------------------------------
 
@@ -214,6 +237,7 @@ class ActivityScreen(ModalScreen[None]):
             return
         now = self.session.activity.now()
         table = self.table
+        self._follow_sightings()
         lines = self._lines()
         order = [line.key for line in lines]
         self.lines = {line.key: line for line in lines}
