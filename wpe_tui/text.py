@@ -89,7 +89,7 @@ def zone(moment: datetime) -> str:
     return moment.strftime("UTC%z")
 
 
-# What "this year" is for `when_short`; tests set it so that snapshots do not age.
+# What "today" is for `clock_time`; tests set it so that snapshots do not age.
 now: Callable[[], datetime] = datetime.now
 
 
@@ -100,18 +100,23 @@ def clock_time(moment: datetime | None) -> str:
     local = moment.astimezone()
     if local.date() == now().astimezone().date():
         return local.strftime("%H:%M")
-    return when_short(moment)
+    return day(moment)
 
 
 def when_short(moment: datetime | None) -> str:
-    """A timestamp for a narrow column, in the same order as `when`: "11-28 14:03" this
-    year, "2025-11-28" before (local time; the zone is in the detail screen)."""
+    """A timestamp for a column: `when` without its zone, "2026-11-28 14:03" (local time;
+    the zone is in the detail screen). One width and one order for every row, whatever
+    the year: "2021-12-26" beside "04-11 10:18" read as two formats."""
     if moment is None:
         return "—"
-    local = moment.astimezone()
-    if local.year == now().astimezone().year:
-        return local.strftime("%m-%d %H:%M")
-    return local.strftime("%Y-%m-%d")
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
+
+
+def day(moment: datetime | None) -> str:
+    """A date for a column where the time of day tells nothing (a site's creation)."""
+    if moment is None:
+        return "—"
+    return f"{moment.astimezone():%Y-%m-%d}"
 
 
 def updated(moment: datetime | None) -> str:

@@ -27,6 +27,8 @@ def test_a_full_timestamp_is_local_with_its_zone(berlin: None) -> None:
     assert text.when(None) == "—"
 
 
-def test_a_short_timestamp_keeps_the_same_order(berlin: None) -> None:
-    assert text.when_short(datetime(2026, 11, 28, 13, 3, tzinfo=UTC)) == "11-28 14:03"
-    assert text.when_short(datetime(2025, 11, 28, 13, 3, tzinfo=UTC)) == "2025-11-28"
+def test_a_column_timestamp_has_one_format_whatever_the_year(berlin: None) -> None:
+    # This year's and an older one line up: "11-28 14:03" beside "2025-11-28" did not.
+    assert text.when_short(datetime(2026, 11, 28, 13, 3, tzinfo=UTC)) == "2026-11-28 14:03"
+    assert text.when_short(datetime(2021, 12, 26, 13, 3, tzinfo=UTC)) == "2021-12-26 14:03"
+    assert text.day(datetime(2021, 12, 26, 23, 30, tzinfo=UTC)) == "2021-12-27"

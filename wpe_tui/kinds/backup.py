@@ -47,9 +47,9 @@ BACKUP_FIELDS = [
     Field(Column("Type", width=8), lambda b: dash(b.type), _typed),
     Field(Column("Env", width=11), lambda b: dash(b.environment), _per_environment),
     Field(Column("Status", width=14), lambda b: status_text(b.status)),
-    Field(Column("Created", width=12), lambda b: when_short(b.created_at)),
+    Field(Column("Created", width=16), lambda b: when_short(b.created_at)),
     Field(
-        Column("Completed", width=12, optional=True, drop=5, from_width=110),
+        Column("Completed", width=16, optional=True, drop=5, from_width=110),
         lambda b: when_short(b.completed_at),
     ),
     Field(

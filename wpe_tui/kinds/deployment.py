@@ -48,9 +48,9 @@ DEPLOYMENT_FIELDS = [
     ),
     Field(Column("Commit", width=7, optional=True, drop=6, from_width=110), lambda d: _commit(d)),
     Field(Column("Status", width=14), lambda d: status_text(d.status)),
-    Field(Column("Created", width=12), lambda d: when_short(d.created_at)),
+    Field(Column("Created", width=16), lambda d: when_short(d.created_at)),
     Field(
-        Column("Completed", width=12, optional=True, drop=5, from_width=130),
+        Column("Completed", width=16, optional=True, drop=5, from_width=130),
         lambda d: when_short(d.completed_at),
     ),
     Field(

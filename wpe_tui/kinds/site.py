@@ -17,7 +17,7 @@ from wpe_tui.core.session import Session
 from wpe_tui.kinds.actions import PendingWrite, allowed, deletion_done, record
 from wpe_tui.kinds.base import Field, KindUI
 from wpe_tui.kinds.cells import short_url, status_text
-from wpe_tui.text import clean, dash, when_short, without_scheme
+from wpe_tui.text import clean, dash, day, without_scheme
 from wpe_tui.widgets import Column, Row
 
 
@@ -64,8 +64,8 @@ SITE_FIELDS = [
         _listed_versions,
     ),
     Field(
-        Column("Created", width=12, optional=True, drop=5),
-        lambda s: when_short(s.created_at),
+        Column("Created", width=10, optional=True, drop=5),
+        lambda s: day(s.created_at),
     ),
 ]
 
