@@ -278,3 +278,18 @@ async def test_restore_and_delete_leave_the_footer_of_an_empty_backups_tab(
         await pilot.press("2")
         await settle(pilot)
         assert "R Restore" in footer_line(app)
+
+
+async def test_the_site_footer_names_e_for_edit_where_the_api_can_edit(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await show_site_list(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SiteDetailScreen)
+        assert "e Edit" in footer_line(app)
+        await pilot.press("e")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EditSiteModal"

@@ -333,6 +333,8 @@ async def test_the_domains_tab(make_platform_app: AppFactory) -> None:
         await settle(pilot)
         assert isinstance(app.screen, ItemDetailScreen) and not app.crash_reports
         assert domain.data.name in shown(pilot)
+        # The API's constants read as words, not "ACTIVE" or "TXT_VERIFIED".
+        assert not re.search(r"\b[A-Z]{4,}(_[A-Z]+)*\b", shown(pilot).split("Domain", 1)[1])
 
 
 async def test_a_refused_password_opens_the_credentials_screen(

@@ -10,6 +10,14 @@ from wpe_tui.text import dash
 from wpe_tui.widgets import Column
 
 
+def words(value: str | None) -> str:
+    """An API constant as words: "TXT_VERIFICATION_PENDING" reads "TXT verification
+    pending", "ACTIVE" reads "active"; short ones are acronyms ("AN", "SSL")."""
+    if not value:
+        return "—"
+    return " ".join(w if len(w) <= 3 else w.lower() for w in dash(value).split("_"))
+
+
 def _yes(value: bool | None) -> str:
     return "—" if value is None else ("yes" if value else "no")
 
@@ -22,10 +30,10 @@ DOMAIN_FIELDS = [
         Column("Redirects to", min_width=12, optional=True, drop=4),
         lambda d: dash(", ".join(d.redirects_to)),
     ),
-    Field(Column("SSL", width=9), lambda d: dash(d.ssl_status)),
+    Field(Column("SSL", width=9), lambda d: words(d.ssl_status)),
     Field(
         Column("Network", width=10, optional=True, drop=5),
-        lambda d: dash(d.network_status or d.network_type),
+        lambda d: words(d.network_status or d.network_type),
     ),
 ]
 
@@ -46,8 +54,8 @@ class DomainUI(KindUI):
             ("Environment", dash(domain.environment)),
             ("Primary", _yes(domain.primary)),
             ("Redirects to", dash(", ".join(domain.redirects_to))),
-            ("SSL", dash(domain.ssl_status)),
-            ("Network", dash(domain.network_type)),
-            ("Network status", dash(domain.network_status)),
-            ("Ownership", dash(domain.status)),
+            ("SSL", words(domain.ssl_status)),
+            ("Network", words(domain.network_type)),
+            ("Network status", words(domain.network_status)),
+            ("Ownership", words(domain.status)),
         ]

@@ -48,7 +48,7 @@ class SiteDetailScreen(SiteChanges):
         Binding("f", "cycle_status", "Status", show=False),
         Binding("C", "copy_environment", "Copy env"),
         Binding("P", "purge", "Purge cache"),
-        Binding("e", "edit", "Edit site", show=False),
+        Binding("e", "edit", "Edit"),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("y", "copy", "Copy", show=False),
         Binding("escape", "escape", "Back"),
