@@ -119,6 +119,14 @@ def day(moment: datetime | None) -> str:
     return f"{moment.astimezone():%Y-%m-%d}"
 
 
+def freshness(moment: datetime | None, refreshing: bool) -> str:
+    """A view's header part: "updated 14:03:10", and while a refresh is out (offline, it
+    may be out for long) "updated 14:03:10 · refreshing…", so the age stays in sight."""
+    if not refreshing:
+        return updated(moment)
+    return "refreshing…" if moment is None else f"{updated(moment)} · refreshing…"
+
+
 def updated(moment: datetime | None) -> str:
     """How fresh a view's data is: "updated 14:03:10"."""
     if moment is None:

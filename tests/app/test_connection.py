@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 from pydantic import SecretStr
 from starlette.applications import Starlette
+from textual.widgets import Static
 
 from tests.app.conftest import BASE_URL, settle
 from tests.app.test_site_detail import open_site
@@ -137,3 +138,23 @@ async def test_the_offline_banner_says_when_the_next_try_is(
 
         await wait_for(pilot, lambda: "next try in" in said() or "trying now" in said())
         assert "Offline" in said() and "what is loaded stays browsable" in said()
+
+
+async def test_a_refresh_while_offline_keeps_the_last_time_in_the_header(
+    fake: Starlette, tmp_path: Path
+) -> None:
+    cable = Cable(fake)
+    app = app_over(cable, tmp_path)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SiteListScreen)
+        header = str(screen.query_one("#title-bar", Static).render())
+        assert "updated " in header and "refreshing" not in header, header
+        cable.down = True
+        await pilot.press("r")
+        await settle(pilot)
+        header = str(screen.query_one("#title-bar", Static).render())
+        assert "refreshing…" in header, "the refresh is out, waiting for the link"
+        assert "updated " in header, f"the last time is lost: {header}"
+        cable.down = False

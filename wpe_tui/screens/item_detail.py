@@ -24,7 +24,7 @@ from wpe_tui.kinds import ui
 from wpe_tui.kinds.backup import open_new_backup, open_restore
 from wpe_tui.kinds.base import Fact
 from wpe_tui.screens.base import WpeScreen
-from wpe_tui.text import clean, updated, zone
+from wpe_tui.text import clean, freshness, zone
 from wpe_tui.widgets import Footer, OfflineBanner, Part, TitleBar
 from wpe_tui.widgets.token_wrap import TokenWrap
 
@@ -60,6 +60,7 @@ class ItemDetailScreen(WpeScreen):
         self.ref = self.kind.ref(item, site.id)
         self.gone = False
         self.updated_at: datetime | None = None
+        self.refreshing = False
         self._lines_shown = 0
         self.HELP_TITLE = self.kind.title  # type: ignore[misc]
 
@@ -80,7 +81,7 @@ class ItemDetailScreen(WpeScreen):
         yield Footer()
 
     def _title(self) -> list[Part]:
-        fresh = "refreshing…" if self.updated_at is None else updated(self.updated_at)
+        fresh = freshness(self.updated_at, self.refreshing)
         return [
             Part(self.session.label, 5, "bold"),
             Part(f"sites › {clean(self.site.name)} › {self.kind.name} {clean(str(self.item.id))}"),
@@ -100,7 +101,7 @@ class ItemDetailScreen(WpeScreen):
     # -- loading and following ---------------------------------------------------
 
     def action_refresh(self) -> None:
-        self.updated_at = None  # "refreshing…" until the answer comes
+        self.refreshing = True  # "refreshing…" beside the last time, until the answer comes
         if self.is_mounted:
             self.query_one(TitleBar).show(self._title())
         self.run_worker(self._load(), group="item", exclusive=True)
@@ -113,6 +114,8 @@ class ItemDetailScreen(WpeScreen):
             self._gone(again=True)  # asked for (r): said again, even if said before
             return
         except ApiError as error:
+            self.refreshing = False  # what shows is as old as its time says
+            self.query_one(TitleBar).show(self._title())
             self.notify(f"{error} — r to retry", severity="error", timeout=8)
             return
         self.session.store.put(self.kind.name, item, fetched_at=self.session.now())
@@ -143,7 +146,7 @@ class ItemDetailScreen(WpeScreen):
         self.refollow()
 
     def _show(self) -> None:
-        self.updated_at = self.session.wall()
+        self.updated_at, self.refreshing = self.session.wall(), False
         self.query_one(TitleBar).show(self._title())
         facts = self.ui.facts(self.item)
         reason = getattr(self.item, "unreadable", None)

@@ -24,7 +24,7 @@ from wpe_tui.kinds.base import KindUI
 from wpe_tui.screens.list_view import ListView
 from wpe_tui.screens.overview import Overview
 from wpe_tui.screens.site_changes import SiteChanges
-from wpe_tui.text import clean, updated
+from wpe_tui.text import clean, freshness
 from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult, Part, TitleBar
 
 CHILD_KINDS = ("backup", "deployment", "domain")  # in the order of their tabs
@@ -337,7 +337,7 @@ class SiteDetailScreen(SiteChanges):
             parts.append(Part(view.order_text(), 3))
             if view.status is not None:
                 parts.append(Part(f"status {view.status.replace('_', ' ')}", 8))
-        parts.append(Part("refreshing…" if self.refreshing else updated(self.updated_at), 7))
+        parts.append(Part(freshness(self.updated_at, self.refreshing), 7))
         self.query_one(TitleBar).show(parts)
 
     def _list_changed(self) -> None:

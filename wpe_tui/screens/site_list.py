@@ -27,7 +27,7 @@ from wpe_tui.kinds import ui
 from wpe_tui.kinds.site import SiteEntry, open_delete_site, open_edit_site, open_new_site
 from wpe_tui.screens.base import WpeScreen
 from wpe_tui.screens.list_view import ListView
-from wpe_tui.text import clean, updated
+from wpe_tui.text import clean, freshness
 from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult, Part, TitleBar
 from wpe_tui.widgets.title_bar import KEEP
 
@@ -270,7 +270,7 @@ class SiteListScreen(WpeScreen):
             parts.append(Part(f"status {view.status.replace('_', ' ')}", 8))
         if self.session.read_only:
             parts.append(Part(" read-only ", KEEP, "reverse"))
-        parts.append(Part("refreshing…" if self.refreshing else updated(self.updated_at), 7))
+        parts.append(Part(freshness(self.updated_at, self.refreshing), 7))
         self.query_one(TitleBar).show(parts)
 
     def on_paged_table_load_failed(self, event: PagedTable.LoadFailed) -> None:
