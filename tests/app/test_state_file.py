@@ -159,3 +159,18 @@ async def test_the_quit_question_counts_what_is_in_flight(fake: Starlette, tmp_p
         assert "2 operations are still in flight" in question
         assert "They go on at WP Engine and are shown again" in question
         assert "only stops watching them. Quit?" in question
+
+
+async def test_the_demo_starts_with_no_operation_of_an_earlier_run(tmp_path: Path) -> None:
+    # Its account is made anew each run: what it started last time does not exist.
+    app = demo_app("customer", tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "b", *"a demo backup", "ctrl+s")
+        await settle(pilot)
+        assert app.session.activity.mine(), "the backup was started"
+    again = demo_app("customer", tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert again.session.activity.mine() == []
+        assert not [n for n in again.notices if "gone" in n.message]

@@ -239,13 +239,15 @@ class Session:
             self.save_soon()
 
     def _earlier_operations(self) -> None:
-        if self.state is None:
+        # The demo's account is made anew each run: its earlier operations are of items
+        # that no longer exist ("Backup … gone" at start).
+        if self.state is None or self.demo:
             return
         ops = [Operation.from_json(data) for data in self.state.operations(self.profile)]
         self.activity.restore([op for op in ops if op is not None])
 
     def _remember_operations(self) -> None:
-        if self.state is None:
+        if self.state is None or self.demo:
             return
         try:
             self.state.set_operations(self.profile, [op.to_json() for op in self.activity.mine()])
