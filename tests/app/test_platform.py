@@ -426,3 +426,24 @@ async def test_pending_sites_in_view_are_followed_a_page_of_installs_at_a_time(
         assert all(r.path == "/v1/installs" for r in polls), [r.path for r in polls]
         installs = sum(len(r.data.environments) for r in pending)
         assert len(polls) < installs, (len(polls), installs)
+
+
+async def test_a_restore_into_production_opens_on_the_name_to_type(
+    make_platform_app: AppFactory, platform_fake: Starlette
+) -> None:
+    # Typed at once, as a burst: the letters went to the options and were lost.
+    app = make_platform_app(emails=("ops@example.com",))
+    async with app.run_test(size=(100, 34)) as pilot:
+        screen = await open_first_site(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        backups = screen.backups
+        for index in range(backups.row_count):
+            row = backups.row_at(index)
+            if row and row.data.environment == "production" and row.data.status == "completed":
+                backups.cursor = index
+                break
+        production = next(e for e in screen.site.environments if e.name == "production")
+        await pilot.press("R", *(production.install_name or ""), "ctrl+s")
+        await settle(pilot)
+        assert len(posts(platform_fake)) == 1

@@ -179,6 +179,8 @@ class RestoreModal(FormModal[Restore | None]):
 
     def first_field(self) -> Widget | None:
         if self.in_place:
+            if self._production():  # the name to type is the one thing to do first
+                return self.query_one("#confirm-name", Input)
             return None  # no choice to make first: 1-2 toggle, ctrl+s restores
         return self.query_one("#environment", RadioSet)
 
