@@ -447,3 +447,14 @@ async def test_a_restore_into_production_opens_on_the_name_to_type(
         await pilot.press("R", *(production.install_name or ""), "ctrl+s")
         await settle(pilot)
         assert len(posts(platform_fake)) == 1
+
+
+async def test_backup_ids_show_whole_at_200_columns(make_platform_app: AppFactory) -> None:
+    app = make_platform_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        screen = await open_first_site(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        row = screen.backups.current_row
+        assert row is not None and len(row.data.id) == 36, "a UUID"
+        assert row.data.id in shown(pilot), "whole, not cut to 15 characters"

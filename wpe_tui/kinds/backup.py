@@ -40,7 +40,17 @@ def _per_environment(capabilities: Capabilities) -> bool:
 
 
 BACKUP_FIELDS = [
-    Field(Column("ID", width=15, max_width=40, tokens=True), lambda b: dash(b.id)),
+    Field(
+        Column("ID", width=15, tokens=True),
+        lambda b: dash(b.id),
+        lambda c: not _per_environment(c),
+    ),
+    # The Hosting Platform API's IDs are UUIDs: they take what room there is, up to whole.
+    Field(
+        Column("ID", min_width=15, weight=2, max_width=36, tokens=True),
+        lambda b: dash(b.id),
+        _per_environment,
+    ),
     Field(
         Column("Description", min_width=14, weight=3, max_width=60), lambda b: dash(b.description)
     ),
