@@ -43,6 +43,20 @@ async def open_first_site(pilot: Any) -> SiteDetailScreen:
     return screen
 
 
+async def on_completed_backup(pilot: Any, environment: str) -> SiteDetailScreen:
+    """The first site's Backups tab, the cursor on a completed backup of `environment`."""
+    screen = await open_first_site(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+    backups = screen.backups
+    for index in range(backups.row_count):
+        row = backups.row_at(index)
+        if row and row.data.environment == environment and row.data.status == "completed":
+            backups.cursor = index
+            break
+    return screen
+
+
 async def test_the_site_list_covers_both_accounts(
     make_platform_app: AppFactory, platform_fake: Starlette
 ) -> None:
@@ -163,16 +177,9 @@ async def test_restore_in_place_sends_one_post_and_says_it_emails(
 ) -> None:
     app = make_platform_app(emails=("ops@example.com",))
     async with app.run_test(size=(100, 34)) as pilot:
-        screen = await open_first_site(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        backups = screen.backups
         # A completed backup of the staging install: no name to type.
-        for index in range(backups.row_count):
-            row = backups.row_at(index)
-            if row and row.data.environment == "staging" and row.data.status == "completed":
-                backups.cursor = index
-                break
+        screen = await on_completed_backup(pilot, "staging")
+        backups = screen.backups
         backup = backups.current_row.data  # type: ignore[union-attr]
         await pilot.press("R")
         await settle(pilot)
@@ -201,15 +208,7 @@ async def test_restore_into_production_needs_the_install_name(
 ) -> None:
     app = make_platform_app(emails=("ops@example.com",))
     async with app.run_test(size=(100, 34)) as pilot:
-        screen = await open_first_site(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        backups = screen.backups
-        for index in range(backups.row_count):
-            row = backups.row_at(index)
-            if row and row.data.environment == "production" and row.data.status == "completed":
-                backups.cursor = index
-                break
+        screen = await on_completed_backup(pilot, "production")
         await pilot.press("R")
         await settle(pilot)
         await pilot.press("ctrl+s")  # nothing typed: refused, and focus goes to the field
@@ -434,15 +433,7 @@ async def test_a_restore_into_production_opens_on_the_name_to_type(
     # Typed at once, as a burst: the letters went to the options and were lost.
     app = make_platform_app(emails=("ops@example.com",))
     async with app.run_test(size=(100, 34)) as pilot:
-        screen = await open_first_site(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        backups = screen.backups
-        for index in range(backups.row_count):
-            row = backups.row_at(index)
-            if row and row.data.environment == "production" and row.data.status == "completed":
-                backups.cursor = index
-                break
+        screen = await on_completed_backup(pilot, "production")
         production = next(e for e in screen.site.environments if e.name == "production")
         await pilot.press("R", *(production.install_name or ""), "ctrl+s")
         await settle(pilot)
