@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Input, Label, RadioSet
 
 from tests.app.conftest import AppFactory, settle
-from tests.app.test_platform import open_first_site
+from tests.app.test_platform import on_completed_backup
 from tests.app.test_restore import error_text, open_restore
 from wpe_tui.modals.confirm_name import ConfirmName
 from wpe_tui.modals.form import FieldError, FormModal
@@ -90,15 +90,8 @@ async def test_a_narrow_modal_footer_keeps_f1_help(make_app: AppFactory) -> None
 async def test_platform_restore_and_copy_toggle_with_1_2(make_platform_app: AppFactory) -> None:
     app = make_platform_app(emails=("ops@example.com",))
     async with app.run_test(size=(100, 34)) as pilot:
-        screen = await open_first_site(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        backups = screen.backups
-        for index in range(backups.row_count):
-            row = backups.row_at(index)
-            if row and row.data.status == "completed":
-                backups.cursor = index
-                break
+        # Staging: into production, the modal opens on the name to type, where 1 is a 1.
+        await on_completed_backup(pilot, "staging")
         await pilot.press("R")
         await settle(pilot)
         modal = app.screen
