@@ -77,8 +77,7 @@ def when(moment: datetime | None) -> str:
     (the one date format of the app: year-month-day)."""
     if moment is None:
         return "—"
-    local = moment.astimezone()
-    return f"{local:%Y-%m-%d %H:%M} {zone(local)}"
+    return f"{when_short(moment)} {zone(moment.astimezone())}"
 
 
 def zone(moment: datetime) -> str:

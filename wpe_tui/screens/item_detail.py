@@ -29,16 +29,19 @@ from wpe_tui.widgets import Footer, OfflineBanner, Part, TitleBar
 from wpe_tui.widgets.token_wrap import TokenWrap
 
 
+def _value(value: str | Text) -> Text | TokenWrap:
+    """A fact's value; one word (a URL, an ID) wraps after a separator, not mid-token."""
+    if isinstance(value, Text):
+        return value
+    return Text(value) if " " in value else TokenWrap(value)
+
+
 def facts_table(rows: list[Fact]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for label, value in rows:
-        # A long URL or ID wraps after a separator, not in the middle of a token.
-        shown: Text | TokenWrap = value if isinstance(value, Text) else Text(value)
-        if isinstance(value, str) and " " not in value:
-            shown = TokenWrap(value)
-        table.add_row(label, shown)
+        table.add_row(label, _value(value))
     return table
 
 

@@ -120,6 +120,14 @@ def ordered(installs: Iterable[InstallFacts]) -> list[InstallFacts]:
     return sorted(installs, key=lambda i: ENVIRONMENT_ORDER.get(i.environment or "", 3))
 
 
+def _joined(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """{part: its errors, "; "-joined}: one install's usage failing, or three."""
+    joined: dict[str, list[str]] = {}
+    for part, error in pairs:
+        joined.setdefault(part, []).append(error)
+    return {part: "; ".join(errors) for part, errors in joined.items()}
+
+
 def site(
     *,
     site_id: str,
@@ -160,7 +168,7 @@ def site(
         account_id=account_id,
         account_name=account_names.get(account_id or ""),
         domains=domains,
-        not_read={part: "; ".join(e for p, e in not_read if p == part) for part, _ in not_read},
+        not_read=_joined(not_read),
     )
 
 
