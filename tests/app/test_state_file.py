@@ -14,12 +14,14 @@ from starlette.applications import Starlette
 from textual.widgets import Static
 
 from tests.app.conftest import BASE_URL, settle, until
+from tests.app.test_typeahead import burst
 from wpe_tui.api import WpeClient
 from wpe_tui.app import WpeApp
 from wpe_tui.config import Config, Settings, UiPrefs, resolve_settings
 from wpe_tui.launch import demo_backend
 from wpe_tui.modals.confirm import ConfirmModal
 from wpe_tui.screens.activity import ActivityScreen
+from wpe_tui.screens.item_detail import ItemDetailScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
 from wpe_tui.screens.site_list import SiteListScreen
 from wpe_tui.state import load_state
@@ -174,3 +176,22 @@ async def test_the_demo_starts_with_no_operation_of_an_earlier_run(tmp_path: Pat
         await settle(pilot)
         assert again.session.activity.mine() == []
         assert not [n for n in again.notices if "gone" in n.message]
+
+
+async def test_a_burst_that_picks_another_tab_than_the_kept_one_goes_to_that_tab(
+    fake: Starlette, tmp_path: Path
+) -> None:
+    """The Backups tab comes back; `enter 3 j enter` in one read opens a deployment.
+    The kept tab's own focus, asked for as the screen opened, must not win afterwards."""
+    first = app_with_state(fake, tmp_path)
+    async with first.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "2")
+        await settle(pilot)
+    again = app_with_state(fake, tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(again, "enter", "3", "j", "enter")
+        await settle(pilot)
+        await until(pilot, lambda: isinstance(again.screen, ItemDetailScreen))
+        assert again.screen.kind.name == "deployment"  # type: ignore[attr-defined]

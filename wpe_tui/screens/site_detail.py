@@ -404,7 +404,7 @@ class SiteDetailScreen(SiteChanges):
             if child_ui.tab is not None and child_ui.tab.pane == tab:
                 table = self.table(child.name)
                 if table is not None:
-                    table.focus()
+                    self.set_focus(table)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane.id or "overview"
@@ -417,7 +417,7 @@ class SiteDetailScreen(SiteChanges):
             if child_ui.tab is not None and child_ui.tab.pane == pane:
                 table = self.table(child.name)
                 if table is not None:
-                    table.focus()
+                    self.set_focus(table)
                     table.load_page(1)  # the first visit loads it (already loaded: no-op)
         self._show_title()  # the count and order are the tab's own
         self.refresh_bindings()
