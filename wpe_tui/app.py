@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path, PurePath
@@ -90,6 +91,10 @@ class WpeApp(Toasts, CrashGuard, TypeAhead, App[None]):
     ) -> None:
         super().__init__()
         use_no_color(self.no_color)
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # The tabs' sliding underline is 18 frames a switch: over SSH, bytes and
+            # time for nothing. A user who wants it back sets TEXTUAL_ANIMATIONS.
+            self.animation_level = "none"
         self.profiles = profiles  # the config's profiles, to switch to from the palette
         self.settings = settings
         self.state = state  # the state file: None keeps nothing (tests)

@@ -13,6 +13,7 @@ ROOT = BENCH_DIR.parent.parent
 PYTHON = Path(sys.executable)
 WPE_TUI = PYTHON.parent / "wpe-tui"  # the console script pip installed: what users run
 FLOOR_APP = BENCH_DIR / "floor_app.py"
+FLOOR_TABS_APP = BENCH_DIR / "floor_tabs_app.py"
 
 
 def base_env() -> dict[str, str]:

@@ -17,6 +17,7 @@ from tests.bench.palette import palette
 from tests.bench.report import Figure
 from tests.bench.responsiveness import SCROLL_LATENCY_MS, responsiveness
 from tests.bench.startup import first_rows, scale
+from tests.bench.tab_switch import tab_switch
 
 SCENARIOS: dict[str, tuple[str, Callable[[Bench], list[Figure]]]] = {
     "1": ("time to first rows against the floor", first_rows),
@@ -36,4 +37,5 @@ SCENARIOS: dict[str, tuple[str, Callable[[Bench], list[Figure]]]] = {
         f"the far end: End at {FAR_SITES:,} sites, {FAR_LATENCY_MS:g} ms latency; RSS vs floor",
         far_end,
     ),
+    "9": ("tab switch on a site detail: key → the tab on screen", tab_switch),
 }

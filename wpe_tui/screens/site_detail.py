@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from wpe_tui.api import ApiError, NotFoundError, Page, Site
@@ -65,6 +66,7 @@ class SiteDetailScreen(SiteChanges):
         ]
         self._active = self._first_tab()
         self.views: dict[str, ListView] = {}  # each tab's sort, order and filters
+        self._tables: dict[str, PagedTable] = {}
         self.updated_at: datetime | None = None  # when the site or a page last came
         self.refreshing = False
         # On an API with no pace to keep, the site and the first page of each list are
@@ -128,8 +130,13 @@ class SiteDetailScreen(SiteChanges):
         return tab if tab in panes else "overview"
 
     def table(self, kind_name: str) -> PagedTable | None:
-        found = self.query(f"#{kind_name}-table")
-        return found.first(PagedTable) if found else None
+        # Looked up once: a tab switch asks for it, and a query walks the whole screen.
+        if kind_name not in self._tables:
+            found = self.query(f"#{kind_name}-table")
+            if not found:
+                return None
+            self._tables[kind_name] = found.first(PagedTable)
+        return self._tables[kind_name]
 
     @property
     def backups(self) -> PagedTable:
@@ -394,17 +401,25 @@ class SiteDetailScreen(SiteChanges):
     # -- tabs ----------------------------------------------------------------
 
     def action_tab(self, tab: str) -> None:
-        tabs = self.query_one("#tabs", TabbedContent)
-        if tab != "overview" and not self.query(f"#{tab}"):
+        panes = {ui_kind.tab.pane for _, ui_kind in self.child_kinds if ui_kind.tab}
+        if tab != "overview" and tab not in panes:
             self.unavailable(f"tab('{tab}')")
             return
-        tabs.active = tab
+        self.query_one("#tabs", TabbedContent).active = tab
         # Focus now, not when the tab reports it changed: a key typed next goes there.
+        self._focus_tab(tab)
+
+    def _focus_tab(self, pane: str) -> None:
+        """The tab's table, or the overview's body: never a widget left on a hidden tab,
+        which Textual would blur a frame later (one more frame for each switch)."""
+        target: Widget | None = None
+        if pane == "overview":
+            target = self.query_one("#overview-body")
         for child, child_ui in self.child_kinds:
-            if child_ui.tab is not None and child_ui.tab.pane == tab:
-                table = self.table(child.name)
-                if table is not None:
-                    self.set_focus(table)
+            if child_ui.tab is not None and child_ui.tab.pane == pane:
+                target = self.table(child.name)
+        if target is not None and self.focused is not target:
+            self.set_focus(target)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane.id or "overview"
@@ -413,11 +428,11 @@ class SiteDetailScreen(SiteChanges):
         box = self.query("#filter")
         if box and not box.first().has_class("hidden"):
             self.action_escape()  # a filter belongs to the tab it was typed on
+        self._focus_tab(pane)
         for child, child_ui in self.child_kinds:
             if child_ui.tab is not None and child_ui.tab.pane == pane:
                 table = self.table(child.name)
                 if table is not None:
-                    self.set_focus(table)
                     table.load_page(1)  # the first visit loads it (already loaded: no-op)
         self._show_title()  # the count and order are the tab's own
         self.refresh_bindings()

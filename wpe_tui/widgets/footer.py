@@ -93,7 +93,7 @@ class Footer(Widget, can_focus=False):
     def _schedule(self) -> None:
         if not self._pending:
             self._pending = True
-            self.call_after_refresh(self._update)
+            self.call_next(self._update)
 
     def _update(self) -> None:
         self._pending = False

@@ -29,6 +29,7 @@ class TitleBar(Static):
     def __init__(self, *, id: str = "title-bar") -> None:
         super().__init__("", id=id, markup=False)
         self._parts: list[Part] = []
+        self._drawn: Text | None = None
 
     def show(self, parts: Sequence[Part]) -> None:
         self._parts = list(parts)
@@ -43,7 +44,12 @@ class TitleBar(Static):
         self._fit()
 
     def _fit(self) -> None:
-        self.update(self._line(self._shown()))
+        line = self._line(self._shown())
+        if line == self._drawn:
+            return
+        self._drawn = line
+        # One line high whatever it says (styles/app.tcss): no layout of the screen.
+        self.update(line, layout=False)
 
     def _shown(self) -> list[Part]:
         parts = list(self._parts)
