@@ -1,6 +1,8 @@
-"""Toasts: the same text within 5 s is one toast (counted, xN); held while a form is open, so
-a toast never covers a modal's buttons or the field being typed in; shown as typed,
-never as markup. `notices` keeps every message, for the tests and the soak."""
+"""Toasts: the same text within 5 s is one toast (counted, xN); held while a form, the
+activity panel or the help is open (a screen with `HOLDS_TOASTS`), so a toast never covers
+a modal's buttons, the field being typed in, the panel's rows or the help's way out;
+shown as typed, never as markup. `notices` keeps every message, for the tests and the
+soak."""
 
 from __future__ import annotations
 
@@ -83,12 +85,12 @@ class Toasts(App[Any]):
         """A form opening puts the toasts shown before it away, while the screen under
         it is still the one drawing them: they would sit on the form's border or
         buttons. They stay in `notices` (and errors in the activity panel)."""
-        if _is_form(screen) and self.screen_stack:
+        if _holds_toasts(screen) and self.screen_stack:
             self.clear_notifications()
         return super().push_screen(screen, *args, **kwargs)
 
     def _form_open(self) -> bool:
-        return bool(self.screen_stack) and _is_form(self.screen)
+        return bool(self.screen_stack) and _holds_toasts(self.screen)
 
     def _screen_changed(self, screen: Screen[Any]) -> None:
         if self._held_toasts and not self._form_open():
@@ -120,8 +122,11 @@ class Toasts(App[Any]):
         super().clear_notifications()
 
 
-def _is_form(screen: object) -> bool:
-    """Whether `screen` is a form, without importing the forms: until one has opened,
-    none can be on screen, and the first screen comes up without them."""
+def _holds_toasts(screen: object) -> bool:
+    """Whether toasts wait while `screen` is in front: a form (found without importing
+    the forms: until one has opened, none can be on screen, and the first screen comes
+    up without them), or a screen that says so."""
+    if getattr(screen, "HOLDS_TOASTS", False):
+        return True
     forms = sys.modules.get("wpe_tui.modals.form")
     return forms is not None and isinstance(screen, forms.FormModal)

@@ -215,3 +215,6 @@ async def test_the_panel_follows_what_it_shows_in_progress_seen_elsewhere(
         await until(pilot, lambda: not seen()[0].running)
         assert seen()[0].status == "completed"
         assert "followed live" in seen()[0].note or "seen completed" in seen()[0].note
+        # Its finish time is not known here: Done by must not say "any moment" for good.
+        row = panel.table.get_row(seen()[0].key)
+        assert str(row[-1]) == "—"

@@ -228,3 +228,40 @@ async def test_long_names_cut_at_80_keep_the_number_that_tells_them_apart(
         assert all("…" in row for row in rows), "the names are too long for 80 columns"
         assert sum("… 2 " in row for row in rows) == 1, rows
         assert sum("… 3 " in row for row in rows) == 1, rows
+
+
+async def test_every_activity_column_fits_whole_at_80_columns(make_app: AppFactory) -> None:
+    """At 80 the last column, Done by, read "done 14:5" and "any momen": cut by 2 cells."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_site(pilot)
+        await pilot.press("b", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        panel = app.screen
+        assert isinstance(panel, ActivityScreen)
+        table = panel.table
+        drawn = sum(column.get_render_width(table) for column in table.columns.values())
+        assert drawn <= table.scrollable_content_region.width, "no column is cut at the edge"
+        assert "Done by" in shown(pilot)
+
+
+async def test_toasts_wait_while_the_activity_panel_is_open(
+    make_app: AppFactory, fake: Starlette
+) -> None:
+    """A toast sat on the panel's newest rows and its detail lines; it shows on close."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_site(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityScreen)
+        app.notify("Backup backup_1 completed")  # as the follower says it
+        await settle(pilot)
+        assert not app.screen.query("Toast"), "nothing drawn over the panel"
+        assert any("backup_1" in n.message for n in app.notices)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Backup backup_1 completed" in app.toasts_on_screen()
+        assert app.screen.query("Toast"), "shown once the panel is closed"

@@ -88,6 +88,8 @@ def is_ours(active: ActiveBinding) -> bool:
 class KeysHelp(ModalScreen[None]):
     """A title, a sentence, groups of keys that scroll; the way out always in view."""
 
+    HOLDS_TOASTS = True  # shown once it closes: not over the keys or the way out
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "dismiss", "Close"),
         Binding("down,j", "scroll('down')", "Scroll down", show=False),

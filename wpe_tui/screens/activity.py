@@ -23,10 +23,11 @@ from wpe_tui.kinds.cells import duration, status_text
 from wpe_tui.text import clean, clock_time
 from wpe_tui.widgets import Footer
 
-# Status, Elapsed and Done by are fixed; What and Site share the rest (What first: at
-# 120 columns a whole ID fits). The selected row's details (what was restored where,
-# the deployment's source) show in full under the table.
-COLUMNS = {"What": 22, "Site": 11, "Status": 14, "Elapsed": 7, "Done by": 10}
+# Status, Elapsed and Done by are fixed; What and Site share the rest, What two thirds
+# (at 120 columns a whole ID fits; at 80, every column fits whole, What and Site cut at
+# their end). What and Site's widths here are their least. The selected row's details
+# (what was restored where, the deployment's source) show in full under the table.
+COLUMNS = {"What": 16, "Site": 8, "Status": 14, "Elapsed": 7, "Done by": 10}
 FIXED = ("Status", "Elapsed", "Done by")
 # Items seen in flight elsewhere that the open panel follows itself, newest first: the
 # view they were seen in is hidden under it, and a row must not say "in progress" for
@@ -68,6 +69,8 @@ def _elapsed(line: Line, now: datetime) -> str:
 def _eta(line: Line, now: datetime) -> str:
     if line.finished_at is not None:
         return "done " + clock_time(line.finished_at)
+    if is_final(line.status):  # seen finished elsewhere: when is not known (not "any moment")
+        return "—"
     if line.eta is None:
         return "—"
     if (line.eta - now).total_seconds() <= 0:
@@ -79,6 +82,7 @@ class ActivityScreen(ModalScreen[None]):
     """Redraws when the activity changes and every second for the clocks."""
 
     HELP_TITLE = "the activity panel"
+    HOLDS_TOASTS = True  # a toast would sit on its newest rows or its detail lines
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open"),
         Binding("r", "refresh", "Refresh"),
@@ -126,7 +130,7 @@ class ActivityScreen(ModalScreen[None]):
         fixed = sum(COLUMNS[name] for name in FIXED)
         spare = max(0, room - fixed - 2 * len(COLUMNS) - 1)  # cell padding
         what = max(COLUMNS["What"], spare * 2 // 3)
-        site = max(COLUMNS["Site"], spare - what)
+        site = max(COLUMNS["Site"], spare - what - 1)  # and 1 for the scroll bar
         return {**COLUMNS, "What": what, "Site": site}
 
     def on_resize(self) -> None:
