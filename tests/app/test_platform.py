@@ -73,6 +73,27 @@ async def test_the_site_list_covers_both_accounts(
         assert all("page" not in r.query and int(r.query["limit"]) <= 100 for r in lists)
 
 
+async def test_the_palette_filters_by_account_and_the_header_names_it(
+    make_platform_app: AppFactory,
+) -> None:
+    """The header and the palette name an account as people know it (its nickname), and
+    the palette finds it by its unique name as well."""
+    app = make_platform_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"acmeholdings")  # the unique name
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "account Acme Holdings" in title(app)
+        assert "acmeholdings" not in title(app)
+        rows = shown(pilot).splitlines()[2:-1]
+        assert any("Acme Holdings" in row for row in rows), rows
+        assert not any("Harbor Light Agency" in row for row in rows), "only that account's"
+
+
 async def test_the_account_column_gives_way_at_80(make_platform_app: AppFactory) -> None:
     app = make_platform_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -431,6 +431,12 @@ class Account(WpeModel):
     name: Text = ""
     nickname: str | None = None
 
+    @property
+    def shown_name(self) -> str:
+        """The name people know it by: its nickname ("Harbor Light Agency"), else its
+        unique name ("harborlightagency"), else its ID."""
+        return self.nickname or self.name or self.id
+
 
 class Install(WpeModel):
     """One WordPress install: an environment of a site (Hosting Platform API)."""

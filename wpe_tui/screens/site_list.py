@@ -185,7 +185,7 @@ class SiteListScreen(WpeScreen):
         """The site with its account's name, when the page came before the names did."""
         if site.account_name is not None or site.account_id is None:
             return site
-        name = next((a.name for a in self.accounts if a.id == site.account_id), None)
+        name = next((a.shown_name for a in self.accounts if a.id == site.account_id), None)
         return site.model_copy(update={"account_name": name}) if name else site
 
     # -- following the rows on screen -------------------------------------------
@@ -261,7 +261,7 @@ class SiteListScreen(WpeScreen):
         parts = [Part(self.session.label, 6, "bold")]
         if self.session.capabilities.accounts:
             if self.account is not None:
-                parts.append(Part(f"account {clean(self.account.name)}", 8))
+                parts.append(Part(f"account {clean(self.account.shown_name)}", 8))
             elif self.accounts:
                 parts.append(Part(f"all {len(self.accounts)} accounts", 4))
         parts.append(Part(view.count("site")))
@@ -406,7 +406,9 @@ class SiteListScreen(WpeScreen):
             ("Show every account", "account filter", lambda: self.set_account(None))
         ]
         for account in self.accounts:
-            name = clean(account.name) or account.id
+            name = clean(account.shown_name)
+            if account.nickname and account.name and account.name != account.nickname:
+                name += f" ({clean(account.name)})"  # found by either in the palette
             commands.append(
                 (
                     f"Show the sites of account {name}",

@@ -292,7 +292,7 @@ def domain(item: wire.Domain, facts: InstallFacts) -> app.Domain:
 
 def account_names(accounts: Iterable[app.Account]) -> dict[str, str]:
     """What the site list shows for each account: its nickname, else its name."""
-    return {a.id: a.nickname or a.name for a in accounts}
+    return {a.id: a.shown_name for a in accounts}
 
 
 def account(item: wire.Account) -> app.Account:
