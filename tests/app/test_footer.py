@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import pytest
 from rich.style import Style
+from starlette.applications import Starlette
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.pilot import Pilot
@@ -293,3 +294,25 @@ async def test_the_site_footer_names_e_for_edit_where_the_api_can_edit(
         await pilot.press("e")
         await settle(pilot)
         assert type(app.screen).__name__ == "EditSiteModal"
+
+
+async def test_the_backups_footer_keeps_restore_while_its_page_loads(
+    make_app: AppFactory, fake: Starlette
+) -> None:
+    """R and D were left out until the first page came, then put in: the footer of every
+    Backups tab changed once as it opened. They go only once the tab is known empty."""
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await show_site_list(pilot)
+        fake.state.faults.latency_ms = 400
+        await pilot.press("enter")
+        await pilot.pause(0.05)
+        await pilot.press("2")
+        await pilot.pause(0.1)
+        screen = app.screen
+        assert isinstance(screen, SiteDetailScreen) and screen.backups.total is None
+        line, rebuilds = footer_line(app), footer_of(app).rebuilds
+        assert "R Restore" in line, line
+        await settle(pilot)
+        assert screen.backups.total, "the page came"
+        assert footer_line(app) == line and footer_of(app).rebuilds == rebuilds

@@ -48,19 +48,28 @@ class SiteChanges(WpeScreen):
             action = f"tab('{parameters[0]}')"  # which tab: the API may not have it
         return super().check_action(action, parameters)
 
+    def _has_tab(self, pane: str) -> bool:
+        raise NotImplementedError
+
+    def _a_backup_to_act_on(self) -> bool:
+        """A backup is selected, or the first page is still on its way: the footer keeps
+        R and D while the tab loads, and drops them only once it is known to be empty
+        (the footer changing as every Backups tab opens is a flicker for nothing)."""
+        return self._selected("backup") is not None or self.backups.total is None
+
     def available(self, action: str) -> bool:
         if action.startswith("tab("):
             pane = action[5:-2]
-            return pane == "overview" or bool(self.query(f"#{pane}"))
+            return pane == "overview" or self._has_tab(pane)
         active = self._active_kind()
         capabilities = self.session.capabilities
         if action == "restore":
-            return active == "backup" and self._selected("backup") is not None
+            return active == "backup" and self._a_backup_to_act_on()
         if action == "new":
             return active in ("backup", "deployment")
         if action == "delete":
             if active == "backup":
-                return capabilities.delete_backup and self._selected("backup") is not None
+                return capabilities.delete_backup and self._a_backup_to_act_on()
             return active is None and capabilities.delete_site  # the Overview: the site
         if action == "edit":
             return capabilities.edit_site
@@ -86,7 +95,10 @@ class SiteChanges(WpeScreen):
         elif action == "delete" and active == "backup" and not capabilities.delete_backup:
             self.notify(f"The {self.session.capabilities.name} cannot delete backups", timeout=4)
         elif action in ("restore", "delete") and active == "backup":
-            self.notify("No backup here yet: b takes one", timeout=4)
+            if self.backups.total is None:
+                self.notify("The backups are still loading", timeout=4)
+            else:
+                self.notify("No backup here yet: b takes one", timeout=4)
         elif action in ("restore", "delete"):
             self.notify("That works on a backup: 2 opens the Backups tab", timeout=4)
         elif action == "new":
@@ -99,10 +111,16 @@ class SiteChanges(WpeScreen):
 
     # -- changes -------------------------------------------------------------
 
+    def _no_backup(self) -> None:
+        if self.backups.total is None:
+            self.notify("The backups are still loading", timeout=3)
+        else:
+            self.notify("No backup selected", severity="warning", timeout=3)
+
     def action_restore(self) -> None:
         backup = self._selected("backup")
         if not isinstance(backup, Backup):
-            self.notify("No backup selected", severity="warning", timeout=3)
+            self._no_backup()
             return
         open_restore(self, self.session, self.site, backup)
 
@@ -130,7 +148,7 @@ class SiteChanges(WpeScreen):
             return
         backup = self._selected("backup")
         if not isinstance(backup, Backup):
-            self.notify("No backup selected", severity="warning", timeout=3)
+            self._no_backup()
             return
         open_delete_backup(self, self.session, self.site, backup, deleted=lambda _: None)
 

@@ -129,6 +129,9 @@ class SiteDetailScreen(SiteChanges):
         panes = {ui_kind.tab.pane for _, ui_kind in self.child_kinds if ui_kind.tab}
         return tab if tab in panes else "overview"
 
+    def _has_tab(self, pane: str) -> bool:
+        return any(ui_kind.tab and ui_kind.tab.pane == pane for _, ui_kind in self.child_kinds)
+
     def table(self, kind_name: str) -> PagedTable | None:
         # Looked up once: a tab switch asks for it, and a query walks the whole screen.
         if kind_name not in self._tables:
@@ -401,8 +404,7 @@ class SiteDetailScreen(SiteChanges):
     # -- tabs ----------------------------------------------------------------
 
     def action_tab(self, tab: str) -> None:
-        panes = {ui_kind.tab.pane for _, ui_kind in self.child_kinds if ui_kind.tab}
-        if tab != "overview" and tab not in panes:
+        if tab != "overview" and not self._has_tab(tab):
             self.unavailable(f"tab('{tab}')")
             return
         self.query_one("#tabs", TabbedContent).active = tab
