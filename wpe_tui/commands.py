@@ -124,6 +124,12 @@ class SiteJumpProvider(Provider):
             if over:
                 if not shown:  # said once the search is over, in place of Textual's own line
                     yield self._note(f"No site name matches {query!r}{self._among(sweep)}")
+                elif len(shown) >= MAX_HITS:
+                    yield self._note(f"The first {MAX_HITS} matches: type more to narrow them")
+                elif sweep.total:
+                    # Its spinner says it is searching; this line, listed last, that it
+                    # is over: no other match will join.
+                    yield self._note(f"All {sweep.total:,} sites searched")
                 return
             await sweep.progress(WAIT_FOR_NAMES)  # the palette shows it is still searching
 

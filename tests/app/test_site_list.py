@@ -291,6 +291,8 @@ async def test_the_palette_replaces_the_sites_it_listed_before_while_it_searches
         assert not any("Open site" in line for line in shown), shown
         assert any("join this list" in line for line in shown), shown
         await until(pilot, lambda: any("Tidewater Bakery" in line for line in listed()), 15)
+        # Once the search is over, the last line says so: no other match will come.
+        await until(pilot, lambda: "All 120 sites searched" in listed()[-1], 15)
 
 
 async def test_the_header_says_what_it_counts_while_searching_and_after(
