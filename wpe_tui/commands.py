@@ -46,10 +46,16 @@ def textual_commands_kept(commands: Iterable[SystemCommand]) -> Iterator[SystemC
             yield command
 
 
+# Keys that move a cursor: pressed again and again, never looked up (Down, First...).
+MOVES = frozenset({"cursor_up", "cursor_down", "page_up", "page_down", "first", "last", "scroll"})
+
+
 def palette_binding(active: ActiveBinding) -> bool:
     """Whether a key of the view is one of the app's, to be a palette command too;
-    False for Textual's own ("Scroll Left", "Focus Next", "Copy selected text")."""
-    return is_ours(active)
+    False for Textual's own ("Scroll Left", "Focus Next", "Copy selected text") and
+    for the moves of a cursor ("Down", "First")."""
+    action = active.binding.action.split("(", 1)[0].rsplit(".", 1)[-1]
+    return is_ours(active) and action not in MOVES
 
 
 class SiteJumpProvider(Provider):

@@ -193,3 +193,7 @@ async def test_the_palette_lists_no_textual_internals(make_app: AppFactory) -> N
         assert "Theme" in titles and "Quit" in titles and "Filter" in titles
         for internal in ("Scroll Left", "Keys", "Screenshot", "Maximize", "Focus Next"):
             assert internal not in titles, internal
+        # Nor the moves of the cursor: the palette listed Down, Up, First and Last.
+        for move in ("Down", "Up", "First", "Last", "Page down"):
+            assert move not in titles, move
+        assert "Open" in titles or "Copy URL" in titles
