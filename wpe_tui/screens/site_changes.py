@@ -33,6 +33,9 @@ class SiteChanges(WpeScreen):
     def action_tab(self, tab: str) -> None:
         raise NotImplementedError
 
+    def table(self, kind_name: str) -> PagedTable | None:
+        raise NotImplementedError
+
     @property
     def backups(self) -> PagedTable:
         raise NotImplementedError
@@ -55,7 +58,12 @@ class SiteChanges(WpeScreen):
         """A backup is selected, or the first page is still on its way: the footer keeps
         R and D while the tab loads, and drops them only once it is known to be empty
         (the footer changing as every Backups tab opens is a flicker for nothing)."""
-        return self._selected("backup") is not None or self.backups.total is None
+        return self._selected("backup") is not None or self._backups_loading()
+
+    def _backups_loading(self) -> bool:
+        # Asked by the footer from the start, before the tab's table is mounted.
+        table = self.table("backup")
+        return table is None or table.total is None
 
     def available(self, action: str) -> bool:
         if action.startswith("tab("):
@@ -95,7 +103,7 @@ class SiteChanges(WpeScreen):
         elif action == "delete" and active == "backup" and not capabilities.delete_backup:
             self.notify(f"The {self.session.capabilities.name} cannot delete backups", timeout=4)
         elif action in ("restore", "delete") and active == "backup":
-            if self.backups.total is None:
+            if self._backups_loading():
                 self.notify("The backups are still loading", timeout=4)
             else:
                 self.notify("No backup here yet: b takes one", timeout=4)
@@ -112,7 +120,7 @@ class SiteChanges(WpeScreen):
     # -- changes -------------------------------------------------------------
 
     def _no_backup(self) -> None:
-        if self.backups.total is None:
+        if self._backups_loading():
             self.notify("The backups are still loading", timeout=3)
         else:
             self.notify("No backup selected", severity="warning", timeout=3)

@@ -7,11 +7,9 @@ import asyncio
 from datetime import datetime
 from typing import Any, ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widget import Widget
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from wpe_tui.api import ApiError, NotFoundError, Page, Site
@@ -24,14 +22,14 @@ from wpe_tui.kinds import ui
 from wpe_tui.kinds.base import KindUI
 from wpe_tui.screens.list_view import ListView
 from wpe_tui.screens.overview import Overview
-from wpe_tui.screens.site_changes import SiteChanges
+from wpe_tui.screens.site_tabs import SiteTabs
 from wpe_tui.text import clean, freshness
 from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult, Part, TitleBar
 
 CHILD_KINDS = ("backup", "deployment", "domain")  # in the order of their tabs
 
 
-class SiteDetailScreen(SiteChanges):
+class SiteDetailScreen(SiteTabs):
     HELP_TITLE = "the site detail"
     BINDINGS: ClassVar[list[BindingType]] = [
         # The tabs show their numbers, so the footer keeps its room for the rest.
@@ -352,92 +350,6 @@ class SiteDetailScreen(SiteChanges):
 
     def _list_changed(self) -> None:
         self._show_title()
-        self.refollow()
-
-    # -- the same keys on every table: / s o f ----------------------------------
-
-    def _active_view(self) -> ListView | None:
-        active = self._active_kind()
-        return self.views.get(active) if active else None
-
-    def action_filter(self) -> None:
-        self.open_filter_box()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        view = self._active_view()
-        if view is not None:
-            view.filter(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        view = self._active_view()
-        if view is not None:
-            view.table.focus()
-
-    def action_escape(self) -> None:
-        """Clear the filter first, if there is one; else back."""
-        if self.close_filter_box():
-            for each in self.views.values():
-                each.filter(None)
-            active = self._active_view()
-            if active is not None:
-                active.table.focus()
-            return
-        self.action_back()
-
-    def action_cycle_sort(self) -> None:
-        view = self._active_view()
-        if view is not None:
-            view.cycle_sort()
-
-    def action_toggle_order(self) -> None:
-        view = self._active_view()
-        if view is not None:
-            view.toggle_order()
-
-    def action_cycle_status(self) -> None:
-        view = self._active_view()
-        if view is not None:
-            view.cycle_status()
-
-    # -- tabs ----------------------------------------------------------------
-
-    def action_tab(self, tab: str) -> None:
-        if tab != "overview" and not self._has_tab(tab):
-            self.unavailable(f"tab('{tab}')")
-            return
-        self.query_one("#tabs", TabbedContent).active = tab
-        # Focus now, not when the tab reports it changed: a key typed next goes there.
-        self._focus_tab(tab)
-
-    def _focus_tab(self, pane: str) -> None:
-        """The tab's table, or the overview's body: never a widget left on a hidden tab,
-        which Textual would blur a frame later (one more frame for each switch)."""
-        target: Widget | None = None
-        if pane == "overview":
-            target = self.query_one("#overview-body")
-        for child, child_ui in self.child_kinds:
-            if child_ui.tab is not None and child_ui.tab.pane == pane:
-                target = self.table(child.name)
-        if target is not None and self.focused is not target:
-            self.set_focus(target)
-
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        pane = event.pane.id or "overview"
-        self._active = pane
-        self.session.set_prefs(tab=pane)
-        box = self.query("#filter")
-        if box and not box.first().has_class("hidden"):
-            self.action_escape()  # a filter belongs to the tab it was typed on
-        self._focus_tab(pane)
-        for child, child_ui in self.child_kinds:
-            if child_ui.tab is not None and child_ui.tab.pane == pane:
-                table = self.table(child.name)
-                if table is not None:
-                    table.load_page(1)  # the first visit loads it (already loaded: no-op)
-        self._show_title()  # the count and order are the tab's own
-        self.refresh_bindings()
         self.refollow()
 
     def action_refresh(self) -> None:

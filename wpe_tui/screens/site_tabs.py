@@ -1,0 +1,117 @@
+"""The tabs of a site's detail, and the keys every tab's table shares (`/ s o f`).
+
+A part of `SiteDetailScreen` (split off by feature): switching tabs (the focus moves
+at once, so a key typed next goes to the new tab), and the filter, sort, order and
+status of the tab in view, each tab keeping its own.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.widget import Widget
+from textual.widgets import Input, TabbedContent
+
+from wpe_tui.core.kinds import ResourceKind
+from wpe_tui.kinds.base import KindUI
+from wpe_tui.screens.list_view import ListView
+from wpe_tui.screens.site_changes import SiteChanges
+
+
+class SiteTabs(SiteChanges):
+    """The screen gives it its tabs' kinds, views and tables, and its title."""
+
+    child_kinds: list[tuple[ResourceKind, KindUI]]
+    views: dict[str, ListView]
+    _active: str
+
+    def _show_title(self) -> None:
+        raise NotImplementedError
+
+    def action_back(self) -> None:
+        raise NotImplementedError
+
+    # -- the same keys on every table: / s o f ----------------------------------
+
+    def _active_view(self) -> ListView | None:
+        active = self._active_kind()
+        return self.views.get(active) if active else None
+
+    def action_filter(self) -> None:
+        self.open_filter_box()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        view = self._active_view()
+        if view is not None:
+            view.filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        view = self._active_view()
+        if view is not None:
+            view.table.focus()
+
+    def action_escape(self) -> None:
+        """Clear the filter first, if there is one; else back."""
+        if self.close_filter_box():
+            for each in self.views.values():
+                each.filter(None)
+            active = self._active_view()
+            if active is not None:
+                active.table.focus()
+            return
+        self.action_back()
+
+    def action_cycle_sort(self) -> None:
+        view = self._active_view()
+        if view is not None:
+            view.cycle_sort()
+
+    def action_toggle_order(self) -> None:
+        view = self._active_view()
+        if view is not None:
+            view.toggle_order()
+
+    def action_cycle_status(self) -> None:
+        view = self._active_view()
+        if view is not None:
+            view.cycle_status()
+
+    # -- tabs ----------------------------------------------------------------
+
+    def action_tab(self, tab: str) -> None:
+        if tab != "overview" and not self._has_tab(tab):
+            self.unavailable(f"tab('{tab}')")
+            return
+        self.query_one("#tabs", TabbedContent).active = tab
+        # Focus now, not when the tab reports it changed: a key typed next goes there.
+        self._focus_tab(tab)
+
+    def _focus_tab(self, pane: str) -> None:
+        """The tab's table, or the overview's body: never a widget left on a hidden tab,
+        which Textual would blur a frame later (one more frame for each switch)."""
+        target: Widget | None = None
+        if pane == "overview":
+            target = self.query_one("#overview-body")
+        for child, child_ui in self.child_kinds:
+            if child_ui.tab is not None and child_ui.tab.pane == pane:
+                target = self.table(child.name)
+        if target is not None and self.focused is not target:
+            self.set_focus(target)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.id or "overview"
+        self._active = pane
+        self.session.set_prefs(tab=pane)
+        box = self.query("#filter")
+        if box and not box.first().has_class("hidden"):
+            self.action_escape()  # a filter belongs to the tab it was typed on
+        self._focus_tab(pane)
+        for child, child_ui in self.child_kinds:
+            if child_ui.tab is not None and child_ui.tab.pane == pane:
+                table = self.table(child.name)
+                if table is not None:
+                    table.load_page(1)  # the first visit loads it (already loaded: no-op)
+        self._show_title()  # the count and order are the tab's own
+        self.refresh_bindings()
+        self.refollow()
