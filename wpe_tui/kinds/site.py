@@ -46,7 +46,10 @@ SITE_FIELDS = [
     Field(Column("Name", min_width=16, weight=3, max_width=48, want=28), lambda s: dash(s.name)),
     Field(Column("Status", width=14), lambda s: status_text(s.status)),
     Field(
-        Column("Account", width=16, optional=True, drop=6, from_width=100),
+        # Flexible: a nickname ("Harbor Light Agency") is longer than a unique name.
+        Column(
+            "Account", min_width=12, weight=2, max_width=24, optional=True, drop=6, from_width=100
+        ),
         lambda s: dash(getattr(s, "account_name", None)),
         _accounts,
     ),
