@@ -304,7 +304,7 @@ async def test_the_backups_footer_keeps_restore_while_its_page_loads(
     app = make_app()
     async with app.run_test(size=(120, 24)) as pilot:
         await show_site_list(pilot)
-        fake.state.faults.latency_ms = 400
+        fake.state.faults.latency_ms = 3000  # the page surely still out when looked at
         await pilot.press("enter")
         await pilot.pause(0.05)
         await pilot.press("2")
