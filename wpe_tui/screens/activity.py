@@ -69,9 +69,8 @@ def _elapsed(line: Line, now: datetime) -> str:
 def _eta(line: Line, now: datetime) -> str:
     if line.finished_at is not None:
         return "done " + clock_time(line.finished_at)
-    if is_final(line.status):  # seen finished elsewhere: when is not known (not "any moment")
-        return "—"
-    if line.eta is None:
+    # Seen finished elsewhere, its finish time is not known: not "any moment" for good.
+    if line.eta is None or is_final(line.status):
         return "—"
     if (line.eta - now).total_seconds() <= 0:
         return "any moment"

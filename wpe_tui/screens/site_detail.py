@@ -124,11 +124,17 @@ class SiteDetailScreen(SiteTabs):
     def _first_tab(self) -> str:
         """The tab the profile was last on (the state file), if this API has it."""
         tab = self.session.prefs().tab
-        panes = {ui_kind.tab.pane for _, ui_kind in self.child_kinds if ui_kind.tab}
-        return tab if tab in panes else "overview"
+        return tab if tab is not None and self._has_tab(tab) else "overview"
+
+    def _pane_kind(self, pane: str) -> str | None:
+        """The kind a tab lists (None: the Overview, or a tab this API has not)."""
+        for child, child_ui in self.child_kinds:
+            if child_ui.tab is not None and child_ui.tab.pane == pane:
+                return child.name
+        return None
 
     def _has_tab(self, pane: str) -> bool:
-        return any(ui_kind.tab and ui_kind.tab.pane == pane for _, ui_kind in self.child_kinds)
+        return self._pane_kind(pane) is not None
 
     def table(self, kind_name: str) -> PagedTable | None:
         # Looked up once: a tab switch asks for it, and a query walks the whole screen.
@@ -362,10 +368,7 @@ class SiteDetailScreen(SiteTabs):
                 table.reload()
 
     def _active_kind(self) -> str | None:
-        for child, child_ui in self.child_kinds:
-            if child_ui.tab is not None and child_ui.tab.pane == self._active:
-                return child.name
-        return None
+        return self._pane_kind(self._active)
 
     def _selected(self, kind_name: str) -> Any:
         table = self.table(kind_name)

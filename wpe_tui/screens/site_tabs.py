@@ -11,8 +11,6 @@ from textual import on
 from textual.widget import Widget
 from textual.widgets import Input, TabbedContent
 
-from wpe_tui.core.kinds import ResourceKind
-from wpe_tui.kinds.base import KindUI
 from wpe_tui.screens.list_view import ListView
 from wpe_tui.screens.site_changes import SiteChanges
 
@@ -20,11 +18,13 @@ from wpe_tui.screens.site_changes import SiteChanges
 class SiteTabs(SiteChanges):
     """The screen gives it its tabs' kinds, views and tables, and its title."""
 
-    child_kinds: list[tuple[ResourceKind, KindUI]]
     views: dict[str, ListView]
     _active: str
 
     def _show_title(self) -> None:
+        raise NotImplementedError
+
+    def _pane_kind(self, pane: str) -> str | None:
         raise NotImplementedError
 
     def action_back(self) -> None:
@@ -89,13 +89,11 @@ class SiteTabs(SiteChanges):
 
     def _focus_tab(self, pane: str) -> None:
         """The tab's table, or the overview's body: never a widget left on a hidden tab,
-        which Textual would blur a frame later (one more frame for each switch)."""
-        target: Widget | None = None
-        if pane == "overview":
-            target = self.query_one("#overview-body")
-        for child, child_ui in self.child_kinds:
-            if child_ui.tab is not None and child_ui.tab.pane == pane:
-                target = self.table(child.name)
+        which Textual would blur later, restyling a table nobody sees."""
+        listed = self._pane_kind(pane)
+        target: Widget | None = (
+            self.table(listed) if listed is not None else self.query_one("#overview-body")
+        )
         if target is not None and self.focused is not target:
             self.set_focus(target)
 
@@ -107,11 +105,10 @@ class SiteTabs(SiteChanges):
         if box and not box.first().has_class("hidden"):
             self.action_escape()  # a filter belongs to the tab it was typed on
         self._focus_tab(pane)
-        for child, child_ui in self.child_kinds:
-            if child_ui.tab is not None and child_ui.tab.pane == pane:
-                table = self.table(child.name)
-                if table is not None:
-                    table.load_page(1)  # the first visit loads it (already loaded: no-op)
+        listed = self._pane_kind(pane)
+        table = self.table(listed) if listed is not None else None
+        if table is not None:
+            table.load_page(1)  # the first visit loads it (already loaded: no-op)
         self._show_title()  # the count and order are the tab's own
         self.refresh_bindings()
         self.refollow()
