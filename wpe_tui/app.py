@@ -23,6 +23,7 @@ from wpe_tui.core.session import Session
 from wpe_tui.crash_guard import CrashGuard
 from wpe_tui.kinds.cells import use_no_color
 from wpe_tui.profiles import Profiles
+from wpe_tui.quiet_collector import QuietCollector
 from wpe_tui.state import State
 from wpe_tui.toasts import Toasts
 from wpe_tui.typeahead import TypeAhead
@@ -69,7 +70,7 @@ def _freeze_startup_objects() -> None:
     gc.enable()
 
 
-class WpeApp(Toasts, CrashGuard, TypeAhead, App[None]):
+class WpeApp(Toasts, CrashGuard, QuietCollector, TypeAhead, App[None]):
     TITLE = "wpe-tui"
     COMMANDS = App.COMMANDS | {_site_jump}
     CSS_PATH: ClassVar[list[str | PurePath]] = [styles_dir() / name for name in STYLE_FILES]
@@ -167,6 +168,7 @@ class WpeApp(Toasts, CrashGuard, TypeAhead, App[None]):
                 self._session.save_soon()
 
     async def on_unmount(self) -> None:
+        self.release_collector()
         if self._session is not None:
             await self._session.aclose()
 

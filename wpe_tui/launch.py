@@ -198,6 +198,10 @@ def _backend_for(settings: Settings, request_log: RequestLog | None) -> Backend 
 
 def run_app(app: App[Any], *, secrets: Iterable[str] = ()) -> int:
     """Run `app` until it exits or a signal ends it; return the process's exit status."""
+    # Textual writes each frame from its own thread, which waits for the interpreter
+    # lock while the main thread works on: by default up to 5 ms more before a frame
+    # reaches the terminal (`make bench`, scenario 9: ~4 ms of a tab switch).
+    sys.setswitchinterval(0.001)
     try:
         return asyncio.run(_run_until_signalled(app, TerminalGuard()))
     except KeyboardInterrupt:
