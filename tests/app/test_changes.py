@@ -6,7 +6,7 @@ from typing import Any, cast
 
 import pytest
 from starlette.applications import Starlette
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input
 
 from tests.app.conftest import AppFactory, settle
 from tests.app.test_restore import error_text, writes
@@ -19,6 +19,7 @@ from wpe_tui.modals.form import FormModal
 from wpe_tui.screens.help import HelpScreen
 from wpe_tui.screens.item_detail import ItemDetailScreen
 from wpe_tui.screens.site_list import SiteListScreen
+from wpe_tui.widgets import TabBar
 
 
 async def type_into(pilot: Any, widget_id: str, text: str) -> None:
@@ -43,7 +44,7 @@ async def test_new_backup_shows_at_once_and_completes_live(
         [sent] = writes(fake)
         assert (sent.method, sent.path) == ("POST", "/v1/sites/site_10001/backups")
         assert sent.json == {"description": "before upgrade", "type": "full"}
-        assert screen.query_one("#tabs", TabbedContent).active == "backups"
+        assert screen.query_one("#tabs", TabBar).active == "backups"
         top = screen.backups.current_row
         assert top is not None and top.data.description == "before upgrade"
         assert top.data.status == "in_progress"

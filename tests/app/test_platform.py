@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from starlette.applications import Starlette
-from textual.widgets import Input, Static, TabPane
+from textual.widgets import Input, Static
 
 from tests.app.conftest import AppFactory, settle, until
 from tests.app.test_hostile import shown
@@ -413,7 +413,7 @@ async def test_a_domain_shows_whole_at_80_columns_before_its_network_status(
         await open_first_site(pilot)
         await pilot.press("4")
         await settle(pilot)
-        table = app.screen.query_one("#domains", TabPane).query_one(PagedTable)
+        table = app.screen.query_one("#domain-table", PagedTable)
         names = [str(row.data.name) for row in table.loaded_rows()]
         longest = max(names, key=len)
         assert len(longest) >= 25, names

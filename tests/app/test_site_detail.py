@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 from starlette.applications import Starlette
-from textual.widgets import Log, Static, TabbedContent
+from textual.widgets import Log, Static
 
 from tests.app.conftest import AppFactory, settle, until_settled
 from tests.app.test_hostile import shown
 from wpe_tui.fake import FakeAccount, ManualClock
 from wpe_tui.screens.item_detail import ItemDetailScreen
 from wpe_tui.screens.site_detail import SiteDetailScreen
-from wpe_tui.widgets import DiskUsageBar, PagedTable
+from wpe_tui.widgets import DiskUsageBar, PagedTable, TabBar
 
 
 async def open_site(pilot: object, index: int = 0) -> SiteDetailScreen:
@@ -73,7 +73,7 @@ async def test_tabs_switch_with_number_keys(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_site(pilot)
-        tabs = screen.query_one("#tabs", TabbedContent)
+        tabs = screen.query_one("#tabs", TabBar)
         await pilot.press("2")
         assert tabs.active == "backups"
         assert screen.focused is screen.backups
@@ -83,6 +83,50 @@ async def test_tabs_switch_with_number_keys(make_app: AppFactory) -> None:
         assert screen.deployments.total is not None and screen.deployments.total >= 5
         await pilot.press("1")
         assert tabs.active == "overview"
+
+
+async def test_a_burst_of_tab_keys_ends_on_the_last_tab_with_its_table_focused(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_site(pilot)
+        await pilot.press("2", "3", "1", "3", "j")  # one read of a laggy link
+        await settle(pilot)
+        assert screen.query_one("#tabs", TabBar).active == "deployments"
+        assert screen.focused is screen.deployments
+        assert screen.deployments.cursor == 1  # the j went to the tab in front
+        assert screen.backups.display is False and screen.deployments.display is True
+        assert screen.query_one("#overview-body").display is False
+
+
+async def test_a_click_on_a_tab_label_opens_that_tab(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_site(pilot)
+        bar = screen.query_one("#tabs", TabBar)
+        start = {pane: x for x, _, pane in bar.spans()}
+        await pilot.click("#tabs", offset=(start["backups"] + 2, 0))
+        await settle(pilot)
+        assert bar.active == "backups" and screen.focused is screen.backups
+        await pilot.click("#tabs", offset=(start["overview"] + 1, 0))
+        await settle(pilot)
+        assert bar.active == "overview"
+        assert screen.focused is screen.query_one("#overview-body")
+
+
+async def test_the_tab_in_front_reads_without_colour(make_app: AppFactory) -> None:
+    """Under NO_COLOR the bar under the active label is heavy, the rest light."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_site(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        labels, bar = screen.query_one("#tabs", TabBar).render().plain.splitlines()
+        start = labels.index("3 Deployments")
+        heavy = [x for x, glyph in enumerate(bar) if glyph == "━"]
+        assert heavy == list(range(start - 1, start + len("3 Deployments") + 1))
+        assert set(bar) == {"━", "─"} and len(bar) == 80
 
 
 async def test_the_header_counts_what_the_tab_in_front_shows(make_app: AppFactory) -> None:
@@ -113,9 +157,9 @@ async def test_a_tab_the_api_lacks_is_left_out_and_its_key_says_why(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_site(pilot)
-        tabs = screen.query_one("#tabs", TabbedContent)
+        tabs = screen.query_one("#tabs", TabBar)
         # The Customer API lists no domains: no such tab, and the palette does not offer it.
-        assert not screen.query("#domains")
+        assert not screen.query("#domain-table")
         assert screen.check_action("tab", ("domains",)) is False
         assert screen.check_action("tab", ("backups",)) is True
         await pilot.press("4")

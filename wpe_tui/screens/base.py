@@ -58,6 +58,7 @@ class WpeScreen(Screen[Any]):
         self.session = session
         self._stop_listening: Callable[[], None] | None = None
         self._refollow_due = False
+        self._filter_box: Input | None = None
         self._keys: dict[str, list[str]] | None = None
         self._ready = False
         self.opening = 0  # modals on their way (a worker fetching what they need first)
@@ -164,15 +165,24 @@ class WpeScreen(Screen[Any]):
 
     # -- the `/` filter box (`#filter`, hidden until `/`) ---------------------------
 
+    def filter_box(self) -> Input:
+        # Looked up once: a query walks the whole screen, and a tab switch asks.
+        if self._filter_box is None:
+            self._filter_box = self.query_one("#filter", Input)
+        return self._filter_box
+
+    def filter_box_open(self) -> bool:
+        return not self.filter_box().has_class("hidden")
+
     def open_filter_box(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.filter_box()
         box.remove_class("hidden")
         box.focus()
         self.refresh_bindings()
 
     def close_filter_box(self) -> bool:
         """Empties and hides the box; False if it was hidden already."""
-        box = self.query_one("#filter", Input)
+        box = self.filter_box()
         was_open = not box.has_class("hidden")
         box.value = ""
         box.add_class("hidden")

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Static, TabbedContent, TabPane
+from textual.widgets import Input, Static
 
 from wpe_tui.api import ApiError, NotFoundError, Page, Site
 from wpe_tui.core.follower import PageTarget, Target
@@ -24,7 +24,7 @@ from wpe_tui.screens.list_view import ListView
 from wpe_tui.screens.overview import Overview
 from wpe_tui.screens.site_tabs import SiteTabs
 from wpe_tui.text import clean, freshness
-from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult, Part, TitleBar
+from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult, Part, TabBar, TitleBar
 
 CHILD_KINDS = ("backup", "deployment", "domain")  # in the order of their tabs
 
@@ -102,21 +102,31 @@ class SiteDetailScreen(SiteTabs):
         yield TitleBar()
         yield OfflineBanner(self.session.connection)
         yield Static(id="site-header")
-        with TabbedContent(id="tabs", initial=self._first_tab()):
-            with TabPane("1 Overview", id="overview"), VerticalScroll(id="overview-body"):
-                yield Overview(id="overview-facts")
-            for child, child_ui in self.child_kinds:
-                tab = child_ui.tab
-                assert tab is not None
-                with TabPane(f"{tab.key} {tab.label}", id=tab.pane):
-                    yield PagedTable(
-                        child_ui.columns(self.session.capabilities),
-                        self._fetcher(child),
-                        page_size=self.session.page_size,
-                        empty_text=tab.empty,
-                        catches=(ApiError,),
-                        id=f"{child.name}-table",
-                    )
+        first = self._first_tab()
+        tabs = [("overview", "1 Overview")]
+        for _, child_ui in self.child_kinds:
+            assert child_ui.tab is not None
+            tabs.append((child_ui.tab.pane, f"{child_ui.tab.key} {child_ui.tab.label}"))
+        yield TabBar(tabs, active=first, id="tabs")
+        # The panes are the screen's own children, one shown at a time: no container
+        # between them and the screen to restyle or repaint on a switch.
+        with VerticalScroll(id="overview-body", classes="pane") as body:
+            body.display = first == "overview"
+            yield Overview(id="overview-facts")
+        for child, child_ui in self.child_kinds:
+            tab = child_ui.tab
+            assert tab is not None
+            table = PagedTable(
+                child_ui.columns(self.session.capabilities),
+                self._fetcher(child),
+                page_size=self.session.page_size,
+                empty_text=tab.empty,
+                catches=(ApiError,),
+                id=f"{child.name}-table",
+                classes="pane",
+            )
+            table.display = first == tab.pane
+            yield table
         # After the tabs, so it is never what a new screen focuses first.
         yield Input(placeholder="filter this tab", id="filter", classes="hidden")
         yield Footer()
@@ -176,11 +186,12 @@ class SiteDetailScreen(SiteTabs):
             )
         self._show_site()
         self.run_worker(self._load_site(), group="site", exclusive=True)
-        if self._eager:
-            for child, _ in self.child_kinds:
-                table = self.table(child.name)
-                if table is not None:
-                    table.load_page(1)
+        for child, child_ui in self.child_kinds:
+            table = self.table(child.name)
+            # A paced API loads a tab on its first visit: here, the tab in front.
+            front = child_ui.tab is not None and child_ui.tab.pane == self._active
+            if table is not None and (self._eager or front):
+                table.load_page(1)
 
     # -- loading -------------------------------------------------------------
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from textual import on
 from textual.widget import Widget
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input
 
 from wpe_tui.screens.list_view import ListView
 from wpe_tui.screens.site_changes import SiteChanges
+from wpe_tui.widgets import PagedTable, TabBar
 
 
 class SiteTabs(SiteChanges):
@@ -83,32 +84,33 @@ class SiteTabs(SiteChanges):
         if tab != "overview" and not self._has_tab(tab):
             self.unavailable(f"tab('{tab}')")
             return
-        self.query_one("#tabs", TabbedContent).active = tab
-        # Focus now, not when the tab reports it changed: a key typed next goes there.
-        self._focus_tab(tab)
-
-    def _focus_tab(self, pane: str) -> None:
-        """The tab's table, or the overview's body: never a widget left on a hidden tab,
-        which Textual would blur later, restyling a table nobody sees."""
-        listed = self._pane_kind(pane)
-        target: Widget | None = (
-            self.table(listed) if listed is not None else self.query_one("#overview-body")
-        )
-        if target is not None and self.focused is not target:
-            self.set_focus(target)
-
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        pane = event.pane.id or "overview"
-        self._active = pane
-        self.session.set_prefs(tab=pane)
-        box = self.query("#filter")
-        if box and not box.first().has_class("hidden"):
+        if tab == self._active:
+            return
+        bar = self.query_one("#tabs", TabBar)
+        shown, leaving = self._pane(tab), self._pane(self._active)
+        bar.active = tab
+        self._active = tab
+        shown.display = True
+        # Focus before the last pane hides: a widget left focused on a hidden pane
+        # would be blurred later, restyling a table nobody sees. A key typed next
+        # goes to the new tab.
+        if self.focused is not shown:
+            self.set_focus(shown)
+        leaving.display = False
+        self.session.set_prefs(tab=tab)
+        if self.filter_box_open():
             self.action_escape()  # a filter belongs to the tab it was typed on
-        self._focus_tab(pane)
-        listed = self._pane_kind(pane)
-        table = self.table(listed) if listed is not None else None
-        if table is not None:
-            table.load_page(1)  # the first visit loads it (already loaded: no-op)
+        if isinstance(shown, PagedTable):
+            shown.load_page(1)  # the first visit loads it (already loaded: no-op)
         self._show_title()  # the count and order are the tab's own
         self.refresh_bindings()
         self.refollow()
+
+    def _pane(self, tab: str) -> Widget:
+        """What a tab shows: its kind's table, or the overview's body."""
+        listed = self._pane_kind(tab)
+        table = self.table(listed) if listed is not None else None
+        return table if table is not None else self.query_one("#overview-body")
+
+    def on_tab_bar_picked(self, event: TabBar.Picked) -> None:
+        self.action_tab(event.pane)

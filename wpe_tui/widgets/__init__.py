@@ -4,6 +4,7 @@ from wpe_tui.widgets.disk_usage_bar import DiskUsageBar
 from wpe_tui.widgets.footer import Footer
 from wpe_tui.widgets.offline_banner import OfflineBanner
 from wpe_tui.widgets.paged_table import Column, PagedTable, PageResult, Row
+from wpe_tui.widgets.tab_bar import TabBar
 from wpe_tui.widgets.title_bar import Part, TitleBar
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "PagedTable",
     "Part",
     "Row",
+    "TabBar",
     "TitleBar",
 ]
