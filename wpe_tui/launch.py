@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import select
 import signal
 import sys
 import termios
@@ -235,6 +236,8 @@ async def _run_until_signalled(app: App[Any], guard: TerminalGuard) -> int:
         with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
             loop.add_signal_handler(signum, on_signal, signum)
             installed.append(signum)
+    # The hang-up as a signal, for when the kernel sends it elsewhere (see `watch_hangup`).
+    guard.watch_hangup(lambda: loop.call_soon_threadsafe(on_signal, int(signal.SIGHUP)))
     try:
         await app.run_async()
     finally:
@@ -276,6 +279,28 @@ class TerminalGuard:
 
     def exit_now(self, signum: int) -> None:
         self._exit_now(128 + signum)
+
+    def watch_hangup(self, on_hangup: Callable[[], Any]) -> None:
+        """Call `on_hangup` (from a thread of its own) once the terminal hangs up.
+
+        The kernel sends SIGHUP only to the terminal's session leader. Started from
+        `make demo`, a script or `sh -c`, that is not the app: when the link drops, the
+        app would go on reading a terminal that is gone, and Textual's input thread
+        spins on it (85 % of a core, seen under `make demo` after tmux closed).
+        """
+        if self._modes is None:  # not reading a terminal
+            return
+        poller = select.poll()
+        poller.register(self.tty_in, 0)  # POLLHUP and POLLERR are always reported
+
+        def watch() -> None:
+            while True:
+                with contextlib.suppress(InterruptedError):
+                    if poller.poll():  # only a hang-up, an error or a closed fd wakes it
+                        on_hangup()
+                        return
+
+        threading.Thread(target=watch, name="wpe-tui-hangup", daemon=True).start()
 
     def restore(self) -> None:
         """Best effort, on a terminal that may be gone: line mode back, screen and cursor."""

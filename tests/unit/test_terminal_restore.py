@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import os
 import pty
+import re
 import select
 import signal
 import struct
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,6 +162,49 @@ def test_dropped_connection_leaves_no_process_behind(session: Session) -> None:
     drawn(session)
     os.close(session.fd)
     assert session.wait(EXIT_TIMEOUT) == 128 + signal.SIGHUP
+
+
+# Like make: it hears SIGHUP, waits for its child, then exits with the child's status.
+WRAPPER = """
+import signal, subprocess, sys
+signal.signal(signal.SIGHUP, lambda *_: None)
+child = subprocess.Popen(sys.argv[1:])
+print(f"child={child.pid};", flush=True)
+sys.exit(child.wait())
+"""
+
+
+def test_dropped_connection_ends_the_app_under_a_wrapper(tmp_path: Path) -> None:
+    # Run from `make demo`, a script or `sh -c`, the app is not the terminal's session
+    # leader: when the link drops only the wrapper gets SIGHUP, and the app is left
+    # reading a terminal that is gone (Textual's input thread then spins on it) while
+    # the wrapper waits for it.
+    env = app_env(tmp_path, "pty-secret-key-0123456789")
+    running = start_in_pty(
+        [sys.executable, "-c", WRAPPER, sys.executable, "-m", "wpe_tui", "--demo"], env
+    )
+    try:
+        drawn(running)
+        found = re.search(rb"child=(\d+);", bytes(running.output))
+        assert found is not None, bytes(running.output[:400])
+        app = psutil.Process(int(found.group(1)))
+        os.close(running.fd)
+        deadline = time.monotonic() + EXIT_TIMEOUT
+        while time.monotonic() < deadline and _running(app):
+            time.sleep(0.1)
+        assert not _running(app), f"the app still runs, using {app.cpu_percent(0.5)} % CPU"
+        assert running.wait(EXIT_TIMEOUT) == 128 + signal.SIGHUP  # what the wrapper got
+    finally:
+        if running.wait(0) is None:
+            os.kill(running.pid, signal.SIGKILL)
+            os.waitpid(running.pid, 0)
+
+
+def _running(process: psutil.Process) -> bool:
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def test_forced_exit_puts_the_terminal_back_itself() -> None:
