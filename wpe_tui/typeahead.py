@@ -14,9 +14,12 @@ that arrive meanwhile are held, in order, and handed on as soon as that is true;
 that changes nothing is held no longer than it takes the previous one to run. Held keys
 are dropped, with a toast, if the screen fails or is not ready within `HOLD_LIMIT`.
 
-An `alt+<key>` is taken for `escape` then `<key>`, typed in one burst (see `_split_escape`).
-Textual reads escape followed by `/` or another sign as that sign alone: that escape is
-lost before the app sees anything, and nothing here can bring it back.
+An `alt+<key>` (`alt+shift+<key>` for a capital) is taken for `escape` then `<key>`,
+typed in one burst (see `_split_escape`); so is escape then a digit, `-` or `=`, which
+Textual reads as the character macOS's Option key gives it (escape 2 as `™`), except in
+a text field, where that character may be what was typed. Textual reads escape followed
+by `/` or another sign as that sign alone: that escape is lost before the app sees
+anything, and nothing here can bring it back.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from textual import events
 from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Input
 
 HOLD_LIMIT = 3.0  # seconds a held key may wait for its screen
 RECHECK = 0.02  # seconds between looks at a screen that is not ready yet
@@ -85,7 +89,7 @@ class TypeAhead(App[Any]):
             if event.key in NEVER_HELD:
                 await super().on_event(event)
                 return
-            self._held.extend(_split_escape(event))
+            self._held.extend(_split_escape(event, in_text=self._in_text_field()))
             if self._held_since is None:
                 self._held_since = time.monotonic()
             if self._waiting_for is None:
@@ -152,6 +156,9 @@ class TypeAhead(App[Any]):
 
         self.set_timer(RECHECK * 5, check)
 
+    def _in_text_field(self) -> bool:
+        return isinstance(self.focused, Input)
+
     def _ready_for(self, key: str) -> bool:
         screen = self.screen
         if not self.is_mounted(screen):
@@ -202,11 +209,34 @@ class TypeAhead(App[Any]):
         self._release()
 
 
-def _split_escape(key: events.Key) -> list[events.Key]:
+# What Textual makes of escape and a key of the top row read together (the characters
+# of Option with that key on macOS), as the key typed: character, key name.
+OPTION_CHARACTERS = {
+    "¡": ("1", "1"),
+    "™": ("2", "2"),
+    "£": ("3", "3"),
+    "¢": ("4", "4"),
+    "∞": ("5", "5"),
+    "§": ("6", "6"),
+    "¶": ("7", "7"),
+    "•": ("8", "8"),
+    "ª": ("9", "9"),
+    "º": ("0", "0"),
+    "–": ("-", "minus"),
+    "≠": ("=", "equals_sign"),
+}
+
+
+def _split_escape(key: events.Key, *, in_text: bool = False) -> list[events.Key]:
     """`escape` then `j` in one read arrive as `alt+j` (that is what a terminal sends for
     Alt): over a laggy link, escape out of a site and a key on the list would be one key
-    that does nothing. The app binds no Alt key, so it is taken for the two keys typed."""
+    that does nothing. The app binds no Alt key, so it is taken for the two keys typed.
+    Escape then `2` arrives as `™`: taken for the two keys too, but not in a text field."""
     character = key.character
-    if character and key.key == f"alt+{character}":
-        return [events.Key("escape", "\x1b"), events.Key(character, character)]
+    escape = events.Key("escape", "\x1b")
+    if character and key.key in (f"alt+{character}", f"alt+shift+{character.lower()}"):
+        return [escape, events.Key(character, character)]
+    typed = OPTION_CHARACTERS.get(character or "")
+    if typed is not None and not in_text:
+        return [escape, events.Key(typed[1], typed[0])]
     return [key]

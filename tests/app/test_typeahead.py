@@ -123,3 +123,54 @@ async def test_keys_for_a_screen_that_never_gets_ready_are_dropped_with_a_toast(
         assert any("typed ahead dropped" in n.message for n in app.notices)
         assert not any(isinstance(s, FormModal) for s in app.screen_stack)
         fake.state.faults.latency_ms = 0
+
+
+# What Textual's parser makes of escape and a key read together (Textual 8): Alt with
+# the key, or for a digit the character macOS's Option gives it.
+ESCAPE_THEN = {
+    "2": events.Key("trade_mark_sign", "™"),
+    "R": events.Key("alt+shift+r", "R"),
+}
+
+
+async def test_escape_then_a_tab_number_in_one_read_closes_the_panel_and_switches(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "enter", "a")
+        await until(pilot, lambda: isinstance(app.screen, ActivityScreen))
+        app.post_message(ESCAPE_THEN["2"])
+        await until(pilot, lambda: app.keys_held == 0)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SiteDetailScreen)
+        assert screen.focused is screen.backups  # the 2 came after the escape
+
+
+async def test_escape_then_a_capital_in_one_read_is_both_keys(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "enter", "2", "a")
+        await until(pilot, lambda: isinstance(app.screen, ActivityScreen))
+        app.post_message(ESCAPE_THEN["R"])
+        await until(pilot, lambda: isinstance(app.screen, FormModal))
+        assert type(app.screen).__name__ == "RestoreModal"
+
+
+async def test_an_option_character_typed_in_a_text_field_stays_a_character(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "slash", "a")
+        await until(pilot, lambda: app.keys_held == 0)
+        await settle(pilot)
+        app.post_message(ESCAPE_THEN["2"])
+        await until(pilot, lambda: app.keys_held == 0)
+        await settle(pilot)
+        box = app.screen.query_one("#filter", Input)
+        assert box.value == "a™" and app.screen.focused is box
