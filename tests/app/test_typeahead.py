@@ -174,3 +174,15 @@ async def test_an_option_character_typed_in_a_text_field_stays_a_character(
         await settle(pilot)
         box = app.screen.query_one("#filter", Input)
         assert box.value == "a™" and app.screen.focused is box
+
+
+async def test_escape_then_a_key_in_one_read_closes_a_form_first(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, "enter", "2", "R")
+        await until(pilot, lambda: isinstance(app.screen, FormModal))
+        app.post_message(events.Key("alt+n", "n"))  # escape, then n (New backup)
+        await until(pilot, lambda: app.keys_held == 0)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "NewBackupModal"
