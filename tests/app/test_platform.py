@@ -139,7 +139,10 @@ async def test_sort_and_status_are_done_here_and_say_so(make_platform_app: AppFa
         await settle(pilot)
         assert any("cannot sort" in n.message for n in app.notices)
         table = app.screen.query_one("#sites", PagedTable)
-        await until(pilot, lambda: "of" in title(app) and "searching" not in title(app))
+        # Sorted here: every site is read first, and the header says so, not "matches".
+        await until(pilot, lambda: "all loaded" in title(app))
+        assert f"{table.row_count} sites · all loaded" in title(app)
+        assert "match" not in title(app)
         names = [table.row_at(i).data.name.casefold() for i in range(table.row_count)]  # type: ignore[union-attr]
         assert names == sorted(names) and len(names) > 20
 

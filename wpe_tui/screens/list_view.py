@@ -263,8 +263,10 @@ class ListView:
             many = "" if table.total == 1 else "s"
             return f"{table.total:,} {noun}{many} · {table.loaded_count:,} loaded"
         count = table.row_count
-        matches = f"{count:,} match{'es' if count != 1 else ''}"
         sweep = self._sweep
+        if not self._narrowed():  # only sorted here: every row is one, nothing "matches"
+            return self._sorted_count(noun, count)
+        matches = f"{count:,} match{'es' if count != 1 else ''}"
         if sweep is None or sweep.total is None:
             return f"{matches} · searching"
         if sweep.running:
@@ -272,6 +274,25 @@ class ListView:
         if sweep.failed:
             return f"{matches} · searched {sweep.searched:,} of {sweep.total:,} (r to retry)"
         return f"{matches} of {sweep.total:,} {noun}s" if count else "no match"
+
+    def _narrowed(self) -> bool:
+        """Whether a filter leaves rows out (rather than a sort alone making it local)."""
+        return (
+            self.needle is not None
+            or self.also is not None
+            or (self.status is not None and not self.server_status)
+        )
+
+    def _sorted_count(self, noun: str, count: int) -> str:
+        """ "50 of 5,000 sites · loading all to sort", "5,000 sites · all loaded"."""
+        sweep = self._sweep
+        if sweep is None or sweep.total is None:
+            return f"{count:,} {noun}s · loading all to sort"
+        if sweep.running:
+            return f"{sweep.searched:,} of {sweep.total:,} {noun}s · loading all to sort"
+        if sweep.failed:
+            return f"{sweep.searched:,} of {sweep.total:,} {noun}s loaded (r to retry)"
+        return f"{count:,} {noun}{'' if count == 1 else 's'} · all loaded"
 
     def order_text(self) -> str:
         if self.sort is None:
