@@ -233,11 +233,10 @@ def _split_escape(key: events.Key, *, in_text: bool = False) -> list[events.Key]
     Alt): over a laggy link, escape out of a site and a key on the list would be one key
     that does nothing. The app binds no Alt key, so it is taken for the two keys typed.
     Escape then `2` arrives as `™`: taken for the two keys too, but not in a text field."""
-    character = key.character
-    escape = events.Key("escape", "\x1b")
+    character = key.character or ""
     if character and key.key in (f"alt+{character}", f"alt+shift+{character.lower()}"):
-        return [escape, events.Key(character, character)]
-    typed = OPTION_CHARACTERS.get(character or "")
-    if typed is not None and not in_text:
-        return [escape, events.Key(typed[1], typed[0])]
+        return [events.Key("escape", "\x1b"), events.Key(character, character)]
+    typed = None if in_text else OPTION_CHARACTERS.get(character)
+    if typed is not None:
+        return [events.Key("escape", "\x1b"), events.Key(typed[1], typed[0])]
     return [key]

@@ -183,7 +183,7 @@ class WpeScreen(Screen[Any]):
     def close_filter_box(self) -> bool:
         """Empties and hides the box; False if it was hidden already."""
         box = self.filter_box()
-        was_open = not box.has_class("hidden")
+        was_open = self.filter_box_open()
         box.value = ""
         box.add_class("hidden")
         self.refresh_bindings()

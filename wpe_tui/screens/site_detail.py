@@ -107,12 +107,14 @@ class SiteDetailScreen(SiteTabs):
         for _, child_ui in self.child_kinds:
             assert child_ui.tab is not None
             tabs.append((child_ui.tab.pane, f"{child_ui.tab.key} {child_ui.tab.label}"))
-        yield TabBar(tabs, active=first, id="tabs")
+        self.tab_bar = TabBar(tabs, active=first, id="tabs")
+        yield self.tab_bar
         # The panes are the screen's own children, one shown at a time: no container
         # between them and the screen to restyle or repaint on a switch.
         with VerticalScroll(id="overview-body", classes="pane") as body:
             body.display = first == "overview"
             yield Overview(id="overview-facts")
+        self.overview_body = body
         for child, child_ui in self.child_kinds:
             tab = child_ui.tab
             assert tab is not None
@@ -186,11 +188,10 @@ class SiteDetailScreen(SiteTabs):
             )
         self._show_site()
         self.run_worker(self._load_site(), group="site", exclusive=True)
-        for child, child_ui in self.child_kinds:
+        front = self._active_kind()  # a paced API loads a tab on its first visit
+        for child, _ in self.child_kinds:
             table = self.table(child.name)
-            # A paced API loads a tab on its first visit: here, the tab in front.
-            front = child_ui.tab is not None and child_ui.tab.pane == self._active
-            if table is not None and (self._eager or front):
+            if table is not None and (self._eager or child.name == front):
                 table.load_page(1)
 
     # -- loading -------------------------------------------------------------

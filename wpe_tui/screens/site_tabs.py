@@ -21,6 +21,8 @@ class SiteTabs(SiteChanges):
 
     views: dict[str, ListView]
     _active: str
+    tab_bar: TabBar  # set as the screen is composed
+    overview_body: Widget
 
     def _show_title(self) -> None:
         raise NotImplementedError
@@ -86,9 +88,8 @@ class SiteTabs(SiteChanges):
             return
         if tab == self._active:
             return
-        bar = self.query_one("#tabs", TabBar)
         shown, leaving = self._pane(tab), self._pane(self._active)
-        bar.active = tab
+        self.tab_bar.active = tab
         self._active = tab
         shown.display = True
         # Focus before the last pane hides: a widget left focused on a hidden pane
@@ -110,7 +111,7 @@ class SiteTabs(SiteChanges):
         """What a tab shows: its kind's table, or the overview's body."""
         listed = self._pane_kind(tab)
         table = self.table(listed) if listed is not None else None
-        return table if table is not None else self.query_one("#overview-body")
+        return table if table is not None else self.overview_body
 
     def on_tab_bar_picked(self, event: TabBar.Picked) -> None:
         self.action_tab(event.pane)
