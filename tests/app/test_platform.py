@@ -260,6 +260,21 @@ async def test_tab_into_a_prefilled_field_keeps_its_text(
         assert emails.value == "ops@example.com x"
 
 
+async def test_a_form_whose_address_could_not_be_read_says_why_its_field_is_empty(
+    make_platform_app: AppFactory, platform_fake: Starlette
+) -> None:
+    app = make_platform_app()  # no addresses in the profile: the user's is asked for
+    async with app.run_test(size=(100, 34)) as pilot:
+        await open_first_site(pilot)
+        platform_fake.state.faults.fail_next(40, status=503, path="/user")
+        await pilot.press("b")
+        await until(pilot, lambda: app.screen.query("#emails"))
+        platform_fake.state.faults.clear()
+        assert app.screen.query_one("#emails", Input).value == ""
+        errors = [n.message for n in app.notices if n.severity == "error"]
+        assert any("503" in m and "type who to tell" in m for m in errors), errors
+
+
 async def test_a_new_backup_of_a_chosen_environment_is_followed_to_completed(
     make_platform_app: AppFactory, platform_fake: Starlette, clock: ManualClock
 ) -> None:

@@ -67,7 +67,7 @@ def record(
     )
 
 
-async def notification_emails(session: Session) -> list[str]:
+async def notification_emails(host: Screen[Any], session: Session) -> list[str]:
     """Who WP Engine tells when an operation is done: the profile's addresses, else the
     current user's (asked once: the backend keeps it)."""
     if session.settings.notification_emails:
@@ -75,8 +75,10 @@ async def notification_emails(session: Session) -> list[str]:
     backend = session.backend
     try:
         email = await session.read(backend.current_user_email)
-    except ApiError:
-        return []  # the modal asks for one
+    except ApiError as error:
+        # The form opens all the same, its field empty: say why it asks.
+        host.notify(f"{error} — type who to tell in the form", severity="error", timeout=8)
+        return []
     return [email] if email else []
 
 
@@ -95,7 +97,7 @@ def open_with_emails(
 
     async def fetch_then_push() -> None:
         try:
-            push(await notification_emails(session))
+            push(await notification_emails(host, session))
         finally:
             if isinstance(getattr(host, "opening", None), int):
                 host.opening -= 1  # type: ignore[attr-defined]
