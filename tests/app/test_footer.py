@@ -230,6 +230,28 @@ async def test_site_list_shows_its_keys(make_app: AppFactory) -> None:
         assert "esc Clear filter" in footer_line(app)
 
 
+async def test_a_site_tabs_esc_says_it_clears_the_filter_while_one_is_open(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await show_site_list(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2", "slash", "x")
+        await settle(pilot)
+        assert "esc Clear filter" in footer_line(app)
+        assert "esc Back" not in footer_line(app)
+        await pilot.press("escape")  # the filter goes, the site stays
+        await settle(pilot)
+        assert isinstance(app.screen, SiteDetailScreen)
+        assert "esc Back" in footer_line(app)
+        assert "Clear filter" not in footer_line(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SiteListScreen)
+
+
 async def test_tab_switch_costs_no_footer_rebuild(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

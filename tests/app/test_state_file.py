@@ -97,7 +97,8 @@ async def test_each_demo_account_keeps_its_own_preferences(tmp_path: Path) -> No
         screen = again.screen
         assert isinstance(screen, SiteListScreen) and screen.status == "active"
         # Filtered here (the API cannot): the whole list is read, and only active shown.
-        await until(pilot, lambda: "searching" not in title_of(screen))
+        # Sites first, then their statuses (the installs'), then the count.
+        await until(pilot, lambda: "matches of" in title_of(screen), seconds=30)
         assert "matches of 123 sites" in title_of(screen)
         rows = [screen.table.row_at(i) for i in range(screen.table.row_count)]
         assert rows and all(row is not None and row.data.status == "active" for row in rows)

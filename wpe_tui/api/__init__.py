@@ -33,6 +33,7 @@ from wpe_tui.api.models import (
     Pagination,
     Restore,
     Site,
+    StatusScan,
     is_final,
     parse_size,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "Restore",
     "ServerError",
     "Site",
+    "StatusScan",
     "UnsupportedError",
     "ValidationError",
     "WpeClient",

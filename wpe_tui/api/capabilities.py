@@ -36,6 +36,8 @@ class Capabilities:
     accounts: bool = False
     # Lists
     site_statuses: tuple[str, ...] = ("active", "inactive", "provisioning", "deleting")
+    # A site list row says its status (else learnt apart: see Backend.scan_site_statuses).
+    site_list_statuses: bool = True
     # Rows in flight on one page are followed by asking for that page again; an API
     # whose list page costs a request per environment follows each row instead.
     follow_pages: bool = True

@@ -24,6 +24,7 @@ from wpe_tui.api.models import (
     Page,
     Restore,
     Site,
+    StatusScan,
 )
 from wpe_tui.api.wire import ErrorWords, Wire, WireClient, WireOptions, check_page, segment
 
@@ -117,6 +118,12 @@ class WpeClient(WireClient):
 
     async def site_status(self, site_id: str) -> Site:
         return await self.get_site(site_id)  # its list carries statuses: pages are followed
+
+    async def scan_site_statuses(self) -> StatusScan:
+        return StatusScan(rows=[], read=0, total=None, done=True)  # its rows carry theirs
+
+    def forget_statuses(self) -> None:
+        pass  # nothing kept: each page says its sites' statuses
 
     async def create_site(
         self,

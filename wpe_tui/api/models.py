@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -571,3 +572,14 @@ class Deployment(WpeModel):
         if self.created_at is None or self.completed_at is None:
             return None
         return self.completed_at - self.created_at
+
+
+@dataclass(frozen=True)
+class StatusScan:
+    """One step of learning the statuses a site list does not carry (the Hosting
+    Platform API's: its sites have none, their installs do, read a page at a time)."""
+
+    rows: list[Site]  # the listed sites this step told about, as their rows are now
+    read: int  # installs read so far
+    total: int | None  # installs there are, once an answer said
+    done: bool  # every listed site's status is known

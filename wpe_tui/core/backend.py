@@ -25,6 +25,7 @@ from wpe_tui.api.models import (
     Page,
     Restore,
     Site,
+    StatusScan,
 )
 
 
@@ -61,6 +62,16 @@ class Backend(Protocol):
     async def site_status(self, site_id: str) -> Site:
         """The site as its list row shows it, to follow its status: on an API whose site
         list carries no status, fewer requests than `get_site`."""
+        ...
+
+    async def scan_site_statuses(self) -> StatusScan:
+        """One step of learning the sites' statuses, on an API whose site list does not
+        say them (`Capabilities.site_list_statuses` off): a request, and the rows it
+        told about. Done at once elsewhere."""
+        ...
+
+    def forget_statuses(self) -> None:
+        """`r` on the site list: statuses kept from earlier answers are read again."""
         ...
 
     async def create_site(

@@ -138,6 +138,11 @@ class SiteKind(ResourceKind):
     async def get(self, backend: Backend, ref: Ref) -> Site:
         return await backend.get_site(ref.id)
 
+    def in_flight(self, item: Any) -> bool:
+        # No status (a Hosting Platform site whose installs were not read yet) says
+        # nothing is under way: asking for it again would cost a request per install.
+        return getattr(item, "status", None) is not None and not self.is_final(item)
+
     async def follow(self, backend: Backend, ref: Ref) -> Site:
         return await backend.site_status(ref.id)
 

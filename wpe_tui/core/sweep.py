@@ -15,12 +15,13 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from wpe_tui.api.errors import ApiError
-from wpe_tui.api.models import Page
+from wpe_tui.api.models import Page, StatusScan
 from wpe_tui.core.store import Change
 
 E = TypeVar("E")
 
 FetchPage = Callable[[int, int], Awaitable[Page[Any]]]  # (page, per_page) -> page
+ScanStatuses = Callable[[], Awaitable[StatusScan]]  # see Backend.scan_site_statuses
 MAX_CHANGES = 1000  # changed items kept over what the pages say
 
 
@@ -51,6 +52,9 @@ class Sweep(Generic[E]):
         self._gone: set[str] = set()
         self._newer: dict[str, E] = {}
         self._created: list[E] = []
+        # Statuses the pages did not carry, learnt after them when a view needs them.
+        self._scan: ScanStatuses | None = None
+        self.statuses: StatusScan | None = None  # how far that got
 
     # -- progress -------------------------------------------------------------------
 
@@ -66,6 +70,22 @@ class Sweep(Generic[E]):
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
+
+    @property
+    def complete(self) -> bool:
+        """Every page read, and every status when they were asked for."""
+        return self.done and (self._scan is None or self.scanning_done)
+
+    @property
+    def scanning_done(self) -> bool:
+        return self.statuses is not None and self.statuses.done
+
+    def want_statuses(self, scan: ScanStatuses) -> None:
+        """A status filter or sort is done here: after the pages, learn the statuses
+        they did not say, a step (a request) at a time."""
+        if self._scan is None:
+            self._scan = scan
+            self.start()
 
     def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
         self._listeners.append(listener)
@@ -170,7 +190,7 @@ class Sweep(Generic[E]):
     # -- running ----------------------------------------------------------------------
 
     def start(self) -> None:
-        if self._task is None or (self._task.done() and not self.done):
+        if self._task is None or (self._task.done() and not self.complete):
             self.failed.clear()
             self._task = asyncio.get_running_loop().create_task(self._run())
 
@@ -185,16 +205,45 @@ class Sweep(Generic[E]):
                 await self._task
 
     async def _run(self) -> None:
-        if self.total is None:
-            await self._read(1)
+        if not self.done:
             if self.total is None:
+                await self._read(1)
+                if self.total is None:
+                    self._tell()
+                    return  # the first page failed: `failed` says why
+            queue = [p for p in range(1, self.page_count + 1) if p not in self._pages]
+            workers = [self._worker(queue) for _ in range(self.concurrency)]
+            await asyncio.gather(*workers)
+            self.done = not self.failed
+            self._tell()
+        if self.done and self._scan is not None:
+            await self._scan_statuses(self._scan)
+
+    async def _scan_statuses(self, scan: ScanStatuses) -> None:
+        """One step after another (each waits for the last: the API reads its pages in
+        turn), each row it tells about replacing its entry."""
+        where = {
+            self._id(entry): (page, n)
+            for page, entries in self._pages.items()
+            for n, entry in enumerate(entries)
+        }
+        while not self.scanning_done:
+            try:
+                step = await scan()
+            except ApiError as error:
+                self.failed[0] = error  # `r` (or the next view that asks) goes on
                 self._tell()
-                return  # the first page failed: `failed` says why
-        queue = [p for p in range(1, self.page_count + 1) if p not in self._pages]
-        workers = [self._worker(queue) for _ in range(self.concurrency)]
-        await asyncio.gather(*workers)
-        self.done = not self.failed
-        self._tell()
+                return
+            for row in step.rows:
+                entry = self._make_entry(row)
+                item_id = self._id(entry)
+                if item_id in where:
+                    page, n = where[item_id]
+                    self._pages[page][n] = entry
+                if item_id in self._newer:
+                    self._newer[item_id] = entry
+            self.statuses = step
+            self._tell()
 
     async def _worker(self, queue: list[int]) -> None:
         while queue:

@@ -67,19 +67,18 @@ def record(
     )
 
 
-async def notification_emails(host: Screen[Any], session: Session) -> list[str]:
+async def notification_emails(session: Session) -> tuple[list[str], str | None]:
     """Who WP Engine tells when an operation is done: the profile's addresses, else the
-    current user's (asked once: the backend keeps it)."""
+    current user's (asked once: the backend keeps it); and why there are none, if the
+    user's address could not be read."""
     if session.settings.notification_emails:
-        return list(session.settings.notification_emails)
+        return list(session.settings.notification_emails), None
     backend = session.backend
     try:
         email = await session.read(backend.current_user_email)
     except ApiError as error:
-        # The form opens all the same, its field empty: say why it asks.
-        host.notify(f"{error} — type who to tell in the form", severity="error", timeout=8)
-        return []
-    return [email] if email else []
+        return [], f"Your address could not be read ({error}): type who to tell"
+    return ([email] if email else []), None
 
 
 def open_with_emails(
@@ -97,7 +96,16 @@ def open_with_emails(
 
     async def fetch_then_push() -> None:
         try:
-            push(await notification_emails(host, session))
+            emails, problem = await notification_emails(session)
+            push(emails)
+            if problem is not None:
+                # Under the empty field of the form just pushed (a toast would be put
+                # away while the form is open); a toast where there is no such form.
+                notes = getattr(host.app.screen_stack[-1], "field_notes", None)
+                if isinstance(notes, dict):
+                    notes["notification_emails"] = problem
+                else:
+                    host.notify(problem, severity="error", timeout=8)
         finally:
             if isinstance(getattr(host, "opening", None), int):
                 host.opening -= 1  # type: ignore[attr-defined]

@@ -148,6 +148,8 @@ class FormModal(ModalScreen[R | None], Generic[R]):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        # Said under a field as the form opens (why it is empty), until the field changes.
+        self.field_notes: dict[str, str] = {}
         self._send = send
         self.check_write = check or Uncheckable()
         self.on_outcome = on_outcome  # the activity hears "unknown, checking" and after
@@ -211,6 +213,9 @@ class FormModal(ModalScreen[R | None], Generic[R]):
         if self.blocked is not None:
             self.query_one("#submit", Button).disabled = True
             self.show_error("form", self.blocked)
+        for name, message in self.field_notes.items():
+            self.show_error(name, message)
+        if self.blocked is not None:
             self.query_one("#cancel", Button).focus()
             return
         first = self.first_field()

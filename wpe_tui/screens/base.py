@@ -141,10 +141,12 @@ class WpeScreen(Screen[Any]):
         return self.available(action)
 
     def on_key(self, event: events.Key) -> None:
-        # A hidden binding lets its key through to here: say why nothing happens.
-        for action in self._actions_of(event.key):
-            if self.check_action(action, ()) is not False:
-                continue
+        # A hidden binding lets its key through to here: say why nothing happens (unless
+        # another binding of the key applies: esc clears a filter, else goes back).
+        actions = self._actions_of(event.key)
+        if any(self.check_action(action, ()) is not False for action in actions):
+            return
+        for action in actions:
             event.stop()
             what = mutating_actions().get(action)
             if what is not None and self.session.read_only:

@@ -19,7 +19,7 @@ from textual.timer import Timer
 from wpe_tui.api import Page
 from wpe_tui.core.kinds import ListQuery, ResourceKind
 from wpe_tui.core.session import Session
-from wpe_tui.core.sweep import Sweep
+from wpe_tui.core.sweep import ScanStatuses, Sweep
 from wpe_tui.kinds.base import KindUI
 from wpe_tui.text import clean, without_scheme
 from wpe_tui.widgets import PagedTable
@@ -54,6 +54,7 @@ class ListView:
         status: str | None,
         timer: Callable[[float, Callable[[], None]], Timer],
         changed: Callable[[], None],
+        scan_statuses: ScanStatuses | None = None,
     ) -> None:
         caps = session.capabilities
         self.session = session
@@ -72,6 +73,8 @@ class ListView:
         self.also: Callable[[Any], bool] | None = None  # one more filter (the account)
         self._timer = timer
         self._changed = changed  # the owner redraws its title, saves its preferences
+        # Where the rows do not say their status: how a status filter or sort learns it.
+        self.scan_statuses = scan_statuses
         self._sweep: Sweep[Any] | None = None
         self._stop_sweep: Callable[[], None] | None = None
         self._redraw: Timer | None = None
@@ -193,8 +196,16 @@ class ListView:
         sweep.start()
         return sweep
 
+    def _needs_statuses(self) -> bool:
+        return self.scan_statuses is not None and (
+            (self.status is not None and not self.server_status)
+            or (self.sort == "status" and not self.server_sort)
+        )
+
     def _start_local(self) -> None:
         sweep = self.sweep()
+        if self.scan_statuses is not None and self._needs_statuses():
+            sweep.want_statuses(self.scan_statuses)
         if sweep is not self._sweep:
             if self._stop_sweep is not None:
                 self._stop_sweep()
@@ -235,7 +246,7 @@ class ListView:
         if self.sort is not None and not self.server_sort:
             found.sort(key=sort_key(self.sort), reverse=self.order == "desc")
         caps, ui_kind = self.session.capabilities, self.ui
-        done = sweep is not None and sweep.done
+        done = sweep is not None and self._complete(sweep)
         self.table.show_matches(
             found,
             lambda entry: ui_kind.row(entry, caps),
@@ -269,11 +280,29 @@ class ListView:
         matches = f"{count:,} match{'es' if count != 1 else ''}"
         if sweep is None or sweep.total is None:
             return f"{matches} · searching"
+        statuses = self._statuses_read(sweep)
         if sweep.running:
-            return f"{matches} · searching {sweep.searched:,} of {sweep.total:,}"
+            return f"{matches} · {statuses or f'searching {sweep.searched:,} of {sweep.total:,}'}"
         if sweep.failed:
-            return f"{matches} · searched {sweep.searched:,} of {sweep.total:,} (r to retry)"
+            searched = statuses or f"searched {sweep.searched:,} of {sweep.total:,}"
+            return f"{matches} · {searched} (r to retry)"
+        if not self._complete(sweep):
+            return f"{matches} · searching"
         return f"{matches} of {sweep.total:,} {noun}s" if count else "no match"
+
+    def _complete(self, sweep: Sweep[Any]) -> bool:
+        """Whether the sweep has all this view needs (the statuses, when it needs them)."""
+        return sweep.done and (not self._needs_statuses() or sweep.scanning_done)
+
+    def _statuses_read(self, sweep: Sweep[Any]) -> str | None:
+        """ "statuses of 3,000 of 21,152 installs read" while a status scan runs."""
+        if not (self._needs_statuses() and sweep.done) or sweep.scanning_done:
+            return None
+        scan = sweep.statuses
+        if scan is None:
+            return "reading statuses"
+        total = f" of {scan.total:,}" if scan.total else ""
+        return f"reading statuses: {scan.read:,}{total} installs"
 
     def _narrowed(self) -> bool:
         """Whether a filter leaves rows out (rather than a sort alone making it local)."""
@@ -288,6 +317,8 @@ class ListView:
         sweep = self._sweep
         if sweep is None or sweep.total is None:
             return f"{count:,} {noun}s · loading all to sort"
+        if (statuses := self._statuses_read(sweep)) is not None:
+            return f"{count:,} {noun}s · {statuses}"
         if sweep.running:
             return f"{sweep.searched:,} of {sweep.total:,} {noun}s · loading all to sort"
         if sweep.failed:

@@ -83,6 +83,9 @@ class SiteChanges(WpeScreen):
             return capabilities.edit_site
         if action in ("filter", "cycle_sort", "toggle_order", "cycle_status"):
             return active is not None  # on a tab that lists something
+        if action == "clear_filter":
+            # esc clears a filter before it goes back: the footer says which it does.
+            return self.filter_box_open()
         if action == "purge":
             return capabilities.purge_cache
         if action == "copy_environment":

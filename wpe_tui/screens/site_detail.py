@@ -50,6 +50,7 @@ class SiteDetailScreen(SiteTabs):
         Binding("e", "edit", "Edit"),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("y", "copy", "Copy", show=False),
+        Binding("escape", "clear_filter", "Clear filter"),  # while a filter is open
         Binding("escape", "escape", "Back"),
         Binding("q", "back", "Back", show=False),
     ]

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
-from wpe_tui.api import Account, ApiError, AuthError, Page, Site
+from wpe_tui.api import Account, ApiError, AuthError, Page, Site, StatusScan
 from wpe_tui.core.follower import PageTarget, Target
 from wpe_tui.core.kinds import ListQuery, Ref
 from wpe_tui.core.registry import kind
@@ -108,6 +108,7 @@ class SiteListScreen(WpeScreen):
             status=prefs.status,
             timer=self.set_timer,
             changed=self._changed,
+            scan_statuses=None if caps.site_list_statuses else self._scan_statuses,
         )
         self.table.focus()
         self.table.load_page(1)
@@ -169,6 +170,17 @@ class SiteListScreen(WpeScreen):
         return await self.session.read(
             lambda: self.kind.list(backend, None, query), background=background
         )
+
+    async def _scan_statuses(self) -> StatusScan:
+        """A step of the status scan; the sites it told about that the app holds (rows
+        loaded, a site open) take their status now."""
+        step = await self.session.read(self.session.backend.scan_site_statuses, background=True)
+        store = self.session.store
+        for row in step.rows:
+            held = store.get("site", row.id) if ("site", row.id) in store else None
+            if held is not None and held.status != row.status:
+                store.put("site", held.model_copy(update={"status": row.status}))
+        return step
 
     async def _fetch(self, page: int) -> PageResult:
         query = self.list_view.server_query(page, self.table.page_size)
@@ -305,6 +317,7 @@ class SiteListScreen(WpeScreen):
 
     def action_refresh(self) -> None:
         self.refreshing = True  # said in the header until the first page comes back
+        self.session.backend.forget_statuses()
         self.table.reload()
         self.list_view.refresh()
         self._update_title()

@@ -65,6 +65,9 @@ class SiteTabs(SiteChanges):
             return
         self.action_back()
 
+    def action_clear_filter(self) -> None:
+        self.action_escape()
+
     def action_cycle_sort(self) -> None:
         view = self._active_view()
         if view is not None:

@@ -122,6 +122,12 @@ class PlatformBackend(PlatformSession):
         row = self.directory.status_row(site_id, self._known_account_names())
         return row if row is not None else await self.get_site(site_id)
 
+    async def scan_site_statuses(self) -> app.StatusScan:
+        return await self.directory.scan_statuses(self._known_account_names())
+
+    def forget_statuses(self) -> None:
+        self.directory.forget_statuses()
+
     async def _install_detail(self, install_id: str) -> mapping.InstallFacts:
         try:
             return self.directory.learn_install(await self.client.get_install(install_id))

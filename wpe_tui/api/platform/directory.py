@@ -12,6 +12,14 @@ more pages than the user asks list pages for shows its site-less installs only o
 the scan got to them (older installs come first on the real API as on the fake, so
 legacy ones tend to be found by the first call).
 
+Statuses come the same way: a site has none, its installs do, and only ``GET
+/installs`` says them in bulk. A site with an install not read yet has no status
+(not "active") unless another is pending; a status filter or sort asks
+`scan_statuses` for the rest. A page of the list built while another call reads a
+page of installs waits for that answer (likely its own installs: they come in about
+the sites' order). `r` forgets the statuses read (`forget_statuses`): they are read
+again from the first page of installs, rather than shown as they were.
+
 An item of either list that could not be read shows as a row marked unreadable and
 teaches nothing: what its answer says of its installs is not believed.
 """
@@ -20,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from wpe_tui.api import models as app
@@ -36,7 +44,9 @@ PAGE_FRESH = 1.0  # seconds: the rows following one page of installs share its a
 class _InstallScan:
     offset: int = 0
     done: bool = False
+    total: int | None = None  # installs there are, once a page said
     orphans: list[str] = field(default_factory=list)  # install IDs, in the order found
+    told: set[str] = field(default_factory=set)  # sites whose installs it read, for the rows
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -56,6 +66,10 @@ class SiteDirectory:
         # in view asks for those pages again, one request for many installs.
         self._install_offsets: dict[str, int] = {}
         self._pages: dict[int, tuple[float, asyncio.Future[None]]] = {}
+        # Statuses read before the last `forget_statuses` are not known any more: each
+        # install's is of the generation it was read in.
+        self._generation = 0
+        self._status_read: dict[str, int] = {}
 
     # -- what answers taught us ------------------------------------------------------
 
@@ -66,6 +80,8 @@ class SiteDirectory:
         return facts
 
     def learn_install(self, install: wire.Installation) -> mapping.InstallFacts:
+        if install.status is not None:
+            self._status_read[install.id] = self._generation
         return self._learn(mapping.InstallFacts.from_install(install))
 
     def _learn(self, facts: mapping.InstallFacts) -> mapping.InstallFacts:
@@ -75,7 +91,19 @@ class SiteDirectory:
         return merged
 
     def facts(self, install_id: str) -> mapping.InstallFacts:
-        return self.installs.get(install_id) or mapping.InstallFacts(install_id, None, None)
+        known = self.installs.get(install_id)
+        if known is None:
+            return mapping.InstallFacts(install_id, None, None)
+        if known.status is not None and self._status_read.get(install_id) != self._generation:
+            return replace(known, status=None)  # read before `r`: not known now
+        return known
+
+    def forget_statuses(self) -> None:
+        """`r`: the statuses read so far may have changed (a pending install is active
+        by now), so they are read again, from the first page of installs."""
+        self._generation += 1
+        self._scan = _InstallScan(orphans=list(self._scan.orphans))
+        self._pages.clear()
 
     async def installs_of(self, site_id: str) -> list[mapping.InstallFacts]:
         """The site's installs: from what was learnt, else one ``GET /sites/{id}``
@@ -205,30 +233,55 @@ class SiteDirectory:
         known = self.installs.get(install.id)
         return install.site_id is None and (known is None or known.site_id is None)
 
+    async def scan_statuses(self, account_names: Mapping[str, str]) -> app.StatusScan:
+        """One more page of ``GET /installs``, for a status filter or sort that needs
+        every site's status (a site's is its installs'; the site list says none): the
+        rows of the listed sites whose installs it held. Its failure is the caller's."""
+        scan = self._scan
+        async with scan.lock:  # after the page another call is reading, if one is
+            if not scan.done:
+                await self._read_scan_page()
+        # Also the sites of the pages the list's own calls read meanwhile.
+        sites, scan.told = scan.told, set()
+        rows = [row for s in sites if (row := self.status_row(s, account_names)) is not None]
+        return app.StatusScan(rows=rows, read=scan.offset, total=scan.total, done=scan.done)
+
     async def _scan_step(self) -> None:
         """Read the next page of ``GET /installs``, noting the installs of no site. Best
         effort: a failure only means the next call tries again (a 401 still counts)."""
         scan = self._scan
-        if scan.done or scan.lock.locked():
-            return  # finished, or another call is reading that page right now
+        if scan.done:
+            return
+        if scan.lock.locked():
+            # Another call is reading a page: its answer is likely this page's too (the
+            # installs come in about the sites' order), and is waited for, not doubled.
+            async with scan.lock:
+                return
         async with scan.lock:
             try:
-                listed = await self.client.list_installs(limit=MAX_LIMIT, offset=scan.offset)
+                await self._read_scan_page()
             except ApiError as error:
                 if error.status == 401:
                     raise
-                return
-            for install in listed.results:
-                if install.unreadable is not None and not self._unreadable_orphan(install):
-                    continue  # a site's install: its site lists it
-                self.learn_install(install)
-                self._install_offsets[install.id] = scan.offset
-                if install.site_id is None and install.id not in scan.orphans:
-                    scan.orphans.append(install.id)
-            scan.offset += len(listed.results)
-            end = listed.count if listed.count is not None else None
-            scan.done = (
-                not listed.results
-                or (end is not None and scan.offset >= end)
-                or (end is None and listed.next is None)
-            )
+
+    async def _read_scan_page(self) -> None:
+        """The scan's next page (its lock held)."""
+        scan = self._scan
+        listed = await self.client.list_installs(limit=MAX_LIMIT, offset=scan.offset)
+        for install in listed.results:
+            if install.unreadable is not None and not self._unreadable_orphan(install):
+                continue  # a site's install: its site lists it
+            facts = self.learn_install(install)
+            if facts.site_id is not None:
+                scan.told.add(facts.site_id)
+            self._install_offsets[install.id] = scan.offset
+            if install.site_id is None and install.id not in scan.orphans:
+                scan.orphans.append(install.id)
+        scan.offset += len(listed.results)
+        end = listed.count if listed.count is not None else None
+        scan.total = end if end is not None else scan.total
+        scan.done = (
+            not listed.results
+            or (end is not None and scan.offset >= end)
+            or (end is None and listed.next is None)
+        )

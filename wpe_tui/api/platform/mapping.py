@@ -144,14 +144,16 @@ def site(
     ordered_installs = ordered(installs)
     environments = [environment(i) for i in ordered_installs]
     main = ordered_installs[0] if ordered_installs else None
-    # The API has no site status: a site is pending while one of its installs is.
+    # The API has no site status: a site is pending while one of its installs is, and
+    # active once each of them was read and none is (until then, not known).
     pending = any(i.status == "pending" for i in ordered_installs)
+    known = pending or all(i.status is not None for i in ordered_installs)
     domains: list[str] = []
     for install in ordered_installs:
         for host in (install.primary_domain, install.cname):
             if host and host not in domains:
                 domains.append(host)
-    status = "pending" if pending else "active"
+    status = "pending" if pending else "active" if known else None
     return app.Site(
         id=site_id,
         unreadable=unreadable,

@@ -38,6 +38,7 @@ PLATFORM_CAPABILITIES = Capabilities(
     copy_environment=True,
     accounts=True,
     site_statuses=("active", "pending"),
+    site_list_statuses=False,
     follow_pages=False,
     server_sort=False,
     server_status_filter=False,
