@@ -18,9 +18,11 @@ An `alt+<key>` (`alt+shift+<key>` for a capital) is taken for `escape` then `<ke
 typed in one burst (see `_split_escape`); so is escape then a digit, `-` or `=`, which
 Textual reads as the character macOS's Option key gives it (escape 2 as `™`), except in
 a text field, where that character may be what was typed. Textual reads escape followed
-by `/` or another sign as that sign alone, and escape then `b` or `f` as ctrl+left or
-ctrl+right (what macOS terminals send for Option+arrow): those escapes are lost before
-the app sees anything, and nothing here can bring them back.
+by `/` or another sign as that sign alone, escape then `b` or `f` as ctrl+left or
+ctrl+right (what macOS terminals send for Option+arrow), and escape then a control key
+as that key alone (enter, ctrl+p; tab as shift+tab, backspace as ctrl+w): those escapes
+are lost before the app sees anything, in Key events no different from the keys typed
+alone, and nothing here can bring them back (only a driver of our own could).
 """
 
 from __future__ import annotations

@@ -217,9 +217,11 @@ class ActivityScreen(ModalScreen[None]):
             note = f"seen {status.replace('_', ' ')} at {clock_time(sighting.seen_at)}"
         else:
             note = f"last seen in progress {clock_time(sighting.seen_at)}, not followed"
+        # A site's own line: its name is in Site, so What names it by its ID.
+        named = sighting.item_id if core.name == "site" else sighting.title
         return Line(
             key=f"seen:{sighting.kind}:{sighting.item_id}",
-            title=f"{core.title} {clean(sighting.title)}",
+            title=f"{core.title} {clean(named)}",
             site_id=sighting.site_id,
             site_name=self._site_name(sighting.site_id),
             status=status,
