@@ -8,9 +8,13 @@ installs at a time, and `r` does not keep a status that has changed since.
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.fixtures import platform as fixtures
 from tests.fixtures.platform import API_PASSWORD, API_USER, fresh, new_account
+from wpe_tui.api import Page, Site, StatusScan
 from wpe_tui.api.platform import PlatformBackend
+from wpe_tui.core.sweep import Sweep
 from wpe_tui.fake import FakeServer
 from wpe_tui.fake.platform.account import PENDING_SECONDS
 
@@ -62,3 +66,41 @@ async def test_r_reads_statuses_again_rather_than_keep_ones_that_changed(
     assert [s.status for s in kept.results if s.id in pending] == ["pending"] * len(pending)
     # ...and after it, the installs are read again.
     assert {s.status for s in again.results if s.id in pending} == {"active"}
+
+
+async def test_a_status_scan_no_view_needs_stops_and_goes_on_where_it_was(
+    server: FakeServer,
+) -> None:
+    fake = fresh(server, new_account(sites=600, stuck_rate=0.2))
+    async with PlatformBackend(API_USER, API_PASSWORD, fake.base_url) as backend:
+
+        async def fetch(page: int, size: int) -> Page[Site]:
+            return await backend.list_sites(page=page, per_page=size)
+
+        sweep: Sweep[Site] = Sweep(fetch, lambda site: site, lambda site: site.name)
+        steps: list[StatusScan] = []
+
+        async def scan() -> StatusScan:
+            step = await backend.scan_site_statuses()
+            steps.append(step)
+            if len(steps) == 1:
+                sweep.drop_statuses()  # the user leaves the status filter meanwhile
+            return step
+
+        sweep.want_statuses(scan)
+        while sweep.running:
+            await sweep.progress(1.0)
+        stopped_at = len([r for r in fake.requests if r.path == "/v1/installs"])
+        await asyncio.sleep(0.3)
+        still = len([r for r in fake.requests if r.path == "/v1/installs"])
+        assert len(steps) == 1 and not sweep.scanning_done and sweep.complete
+        assert still == stopped_at, "no page of installs after no view needed them"
+
+        sweep.want_statuses(scan)  # back to the filter: from where it stopped
+        while sweep.running:
+            await sweep.progress(1.0)
+        pages = [r.query["offset"] for r in fake.requests if r.path == "/v1/installs"]
+
+    assert sweep.scanning_done
+    assert len(pages) == len(set(pages)), "no page of installs read twice"
+    assert None not in {entry.status for entry in sweep.entries()}

@@ -87,6 +87,11 @@ class Sweep(Generic[E]):
             self._scan = scan
             self.start()
 
+    def drop_statuses(self) -> None:
+        """No view needs them any more: the scan stops after the step it is on (what it
+        read is kept; asked for again, it goes on from there)."""
+        self._scan = None
+
     def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
         self._listeners.append(listener)
 
@@ -227,7 +232,7 @@ class Sweep(Generic[E]):
             for page, entries in self._pages.items()
             for n, entry in enumerate(entries)
         }
-        while not self.scanning_done:
+        while not self.scanning_done and self._scan is scan:
             try:
                 step = await scan()
             except ApiError as error:

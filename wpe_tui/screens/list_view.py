@@ -206,6 +206,8 @@ class ListView:
         sweep = self.sweep()
         if self.scan_statuses is not None and self._needs_statuses():
             sweep.want_statuses(self.scan_statuses)
+        else:
+            sweep.drop_statuses()  # a filter by name needs none: no request for them
         if sweep is not self._sweep:
             if self._stop_sweep is not None:
                 self._stop_sweep()
@@ -213,6 +215,8 @@ class ListView:
             self._stop_sweep = sweep.subscribe(self._progressed)
 
     def _stop_local(self) -> None:
+        if self._sweep is not None:
+            self._sweep.drop_statuses()  # back to the server's pages: they say enough
         if self._stop_sweep is not None:
             self._stop_sweep()
         self._stop_sweep = None
