@@ -24,25 +24,15 @@ from wpe_tui.core.session import Session
 from wpe_tui.core.store import Change
 from wpe_tui.core.sweep import Sweep
 from wpe_tui.kinds import ui
-from wpe_tui.kinds.site import SiteEntry, open_delete_site, open_edit_site, open_new_site
-from wpe_tui.screens.base import WpeScreen
+from wpe_tui.kinds.site import SiteEntry
 from wpe_tui.screens.list_view import ListView
+from wpe_tui.screens.site_list_changes import SiteListChanges
 from wpe_tui.text import clean, freshness
 from wpe_tui.widgets import Footer, OfflineBanner, PagedTable, PageResult, Part, TitleBar
 from wpe_tui.widgets.title_bar import KEEP
 
-MATCH_REDRAW = 0.15  # seconds between redraws of a local view while its sweep runs
 
-
-def _sort_key(field: str) -> Any:
-    if field == "name":
-        return lambda s: (clean(s.name).casefold(), s.id)
-    if field == "created_at":
-        return lambda s: (s.created_at.timestamp() if s.created_at else 0.0, s.id)
-    return lambda s: ((s.status or "").lower(), clean(s.name).casefold())
-
-
-class SiteListScreen(WpeScreen):
+class SiteListScreen(SiteListChanges):
     """The account's sites; `enter` opens one."""
 
     HELP_TITLE = "the site list"
@@ -321,68 +311,6 @@ class SiteListScreen(WpeScreen):
         self.table.reload()
         self.list_view.refresh()
         self._update_title()
-
-    # -- changes: new, edit, delete --------------------------------------------
-
-    def available(self, action: str) -> bool:
-        caps = self.session.capabilities
-        if action == "clear_filter":
-            # Shown in the footer only while there is a filter to clear.
-            box = self.query("#filter")
-            return bool(box) and not box.first().has_class("hidden")
-        if action == "new":
-            return caps.create_site
-        if action == "edit":
-            return caps.edit_site
-        if action == "delete":
-            return caps.delete_site
-        return True
-
-    def unavailable(self, action: str) -> None:
-        what = {"new": "create", "edit": "edit", "delete": "delete"}.get(action)
-        if what is not None:
-            api = self.session.capabilities.name
-            self.notify(f"The {api} cannot {what} a site from here", timeout=4)
-
-    def _selected_site(self) -> Site | None:
-        row = self.table.current_row
-        return row.data if row is not None and isinstance(row.data, Site) else None
-
-    def action_new(self) -> None:
-        open_new_site(self, self.session, created=self._site_created)
-
-    def _site_created(self, site: Site) -> None:
-        # The new site lands where the sort puts it; the rows loaded are asked for again,
-        # and `/` matches it at once.
-        self.session.sweeps.item_created("site", site)
-        self.table.reload()
-        self._update_title()
-
-    def action_edit(self) -> None:
-        site = self._selected_site()
-        if site is not None:
-            # A list row may lack the versions: the form starts from the whole site.
-            self.run_worker(self._edit(site), group="edit", exclusive=True)
-
-    async def _edit(self, site: Site) -> None:
-        backend = self.session.backend
-        try:
-            full = await self.session.read(lambda: backend.get_site(site.id))
-        except ApiError as error:
-            self.notify(f"{error} — the site could not be opened for editing", severity="error")
-            return
-        open_edit_site(self, self.session, full, saved=lambda _: None)
-
-    def action_delete(self) -> None:
-        site = self._selected_site()
-        if site is not None:
-            open_delete_site(self, self.session, site, deleted=lambda _: None)
-
-    def action_copy(self) -> None:
-        site = self._selected_site()
-        if site is not None:
-            self.app.copy_to_clipboard(self.kind.copy_value(site))
-            self.notify(f"Copied {self.kind.copy_value(site)}", timeout=3)
 
     # -- `/` filter -------------------------------------------------------------------
 
