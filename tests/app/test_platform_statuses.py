@@ -104,3 +104,19 @@ async def test_a_sort_by_status_reads_every_status_first(
         assert None not in statuses, "every status read before the sort"
         assert statuses == sorted(statuses), "active first, then pending"
         assert {row.key for row in rows if row.data.status == "pending"} == pending
+
+
+@pytest.mark.parametrize("platform_account", [BIG], indirect=True)
+async def test_paging_down_the_list_keeps_every_status_in_view_known(
+    make_platform_app: AppFactory,
+) -> None:
+    app = make_platform_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await site_list(pilot)
+        table = screen.query_one("#sites", PagedTable)
+        unknown: list[int] = []
+        for _ in range(30):  # 1,000 sites, ~28 in view: about 800 of them
+            await pilot.press("pagedown")
+            await settle(pilot)
+            unknown += [n for n, row in table.rows_in_view() if row.data.status is None]
+        assert not unknown, f"{len(unknown)} rows in view without a status, first {unknown[0]}"

@@ -74,6 +74,11 @@ class Backend(Protocol):
         """`r` on the site list: statuses kept from earlier answers are read again."""
         ...
 
+    def listed_rows(self, site_ids: list[str]) -> list[Site]:
+        """Rows of sites listed before, as what was learnt since makes them (a status the
+        list did not say, read with a later page). No request."""
+        ...
+
     async def create_site(
         self,
         name: str,

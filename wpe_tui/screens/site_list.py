@@ -165,12 +165,28 @@ class SiteListScreen(SiteListChanges):
         """A step of the status scan; the sites it told about that the app holds (rows
         loaded, a site open) take their status now."""
         step = await self.session.read(self.session.backend.scan_site_statuses, background=True)
-        store = self.session.store
-        for row in step.rows:
+        self._take_statuses(step.rows)
+        return step
+
+    def _statuses_learnt(self) -> None:
+        """Rows loaded without a status (their installs not read then) that a later page
+        of installs told about take it now."""
+        unknown = [
+            row.key
+            for row in self.table.loaded_rows()
+            if isinstance(row.data, Site) and row.data.status is None and not row.data.unreadable
+        ]
+        if unknown:
+            self._take_statuses(self.session.backend.listed_rows(unknown))
+
+    def _take_statuses(self, rows: list[Site]) -> None:
+        store, caps = self.session.store, self.session.capabilities
+        for row in rows:
             held = store.get("site", row.id) if ("site", row.id) in store else None
             if held is not None and held.status != row.status:
                 store.put("site", held.model_copy(update={"status": row.status}))
-        return step
+            elif held is None:
+                self.table.update_row(self.ui.row(self._named(row), caps))
 
     async def _fetch(self, page: int) -> PageResult:
         query = self.list_view.server_query(page, self.table.page_size)
@@ -247,6 +263,8 @@ class SiteListScreen(SiteListChanges):
             self.refollow()
 
     def on_paged_table_loaded(self, event: PagedTable.Loaded) -> None:
+        if not self.session.capabilities.site_list_statuses:
+            self._statuses_learnt()
         self._update_title()
         self.refollow()
 

@@ -128,6 +128,9 @@ class PlatformBackend(PlatformSession):
     def forget_statuses(self) -> None:
         self.directory.forget_statuses()
 
+    def listed_rows(self, site_ids: list[str]) -> list[app.Site]:
+        return self.directory.listed_rows(site_ids, self._known_account_names())
+
     async def _install_detail(self, install_id: str) -> mapping.InstallFacts:
         try:
             return self.directory.learn_install(await self.client.get_install(install_id))

@@ -5,9 +5,10 @@ The list is the sites of ``GET /sites`` (all accounts, in the API's order) follo
 by the installs that belong to no site. Those can only be found by reading
 ``GET /installs`` (its ``site`` is null), so they are found lazily: every call for a
 page of the list reads at most one more page of installs, until all were read.
-A page of the list therefore costs at most 2 requests, wherever it is:
+A page of the list therefore costs at most 3 requests, wherever it is:
 ``GET /sites?limit&offset`` and, while the install scan is unfinished,
-``GET /installs?limit=100&offset``. The trade-off: an account whose installs fill
+``GET /installs?limit=100&offset`` (twice when the scan stops within the page's sites,
+but for the first page). The trade-off: an account whose installs fill
 more pages than the user asks list pages for shows its site-less installs only once
 the scan got to them (older installs come first on the real API as on the fake, so
 legacy ones tend to be found by the first call).
@@ -145,7 +146,11 @@ class SiteDirectory:
             for item in listed.results:
                 if item.unreadable is None:
                     self.learn_site(item)
-                rows.append(self.site_row(item, account_names))
+            if offset > 0 and self._scan_stops_within(listed.results):
+                # The next page of installs has the rest (not for the first page: its rows
+                # go out first; the list asks `listed_rows` for them later).
+                await self._scan_step()
+            rows = [self.site_row(item, account_names) for item in listed.results]
         count = self._site_count or 0
         if offset + per_page > count:
             start = max(0, offset - count)
@@ -163,6 +168,19 @@ class SiteDirectory:
             ),
         )
 
+    def _scan_stops_within(self, sites: list[wire.Site]) -> bool:
+        """Whether the scan got as far as these sites but not past them: the first one's
+        installs were read, a later one's not (a site has about two installs, so a page
+        of sites can hold more installs than the one page of them its call read)."""
+        if self._scan.done:
+            return False
+        read = [
+            all(self.facts(i.id).status is not None for i in site.installs)
+            for site in sites
+            if site.unreadable is None and site.installs
+        ]
+        return bool(read) and read[0] and not all(read)
+
     # -- following statuses ------------------------------------------------------------
 
     def status_row(self, site_id: str, account_names: Mapping[str, str]) -> app.Site | None:
@@ -179,6 +197,11 @@ class SiteDirectory:
             account_names=account_names,
             created_at=created,
         )
+
+    def listed_rows(self, site_ids: list[str], account_names: Mapping[str, str]) -> list[app.Site]:
+        """The rows of these listed sites as what was learnt since makes them (no
+        request): a row made before its installs were read gets its status."""
+        return [row for s in site_ids if (row := self.status_row(s, account_names)) is not None]
 
     def install_ids(self, site_id: str) -> list[str]:
         return list(self._site_installs.get(site_id, ()))
