@@ -129,7 +129,7 @@ class CopyEnvironmentModal(FormModal[tuple[str, str]]):
                 # No destination is chosen for the user: overwriting one is their call.
                 yield Choice(Text(install_label(env)), name=env.install_id)
         yield FieldError("destination")
-        yield Label("What (1-2 toggle)")
+        yield Label("Contents (1-2 toggle)")
         with Horizontal(id="contents", classes="checkbox-row"):
             for n, what in enumerate(("files", "database"), start=1):
                 toggle = Flag(f"{n} {what}", True, id=f"flag-{what}", compact=True)
