@@ -80,6 +80,11 @@ class Sweep(Generic[E]):
     def scanning_done(self) -> bool:
         return self.statuses is not None and self.statuses.done
 
+    @property
+    def scanning(self) -> bool:
+        """The pages are read; the statuses asked for are being read."""
+        return self.done and self._scan is not None and not self.scanning_done
+
     def want_statuses(self, scan: ScanStatuses) -> None:
         """A status filter or sort is done here: after the pages, learn the statuses
         they did not say, a step (a request) at a time."""

@@ -8,7 +8,7 @@ the activity, tell the user, and hand the result to the screen so it updates its
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from textual.screen import Screen
 
@@ -81,8 +81,14 @@ async def notification_emails(session: Session) -> tuple[list[str], str | None]:
     return ([email] if email else []), None
 
 
+class FieldNotes(Protocol):
+    """A form pushed for the addresses (a `FormModal`): what to say under a field."""
+
+    field_notes: dict[str, str]
+
+
 def open_with_emails(
-    host: Screen[Any], session: Session, push: Callable[[list[str]], None]
+    host: Screen[Any], session: Session, push: Callable[[list[str]], FieldNotes]
 ) -> None:
     """Push a modal that needs the addresses to tell (an API that emails), once known."""
     if not session.capabilities.notification_emails:
@@ -97,15 +103,10 @@ def open_with_emails(
     async def fetch_then_push() -> None:
         try:
             emails, problem = await notification_emails(session)
-            push(emails)
+            modal = push(emails)
             if problem is not None:
-                # Under the empty field of the form just pushed (a toast would be put
-                # away while the form is open); a toast where there is no such form.
-                notes = getattr(host.app.screen_stack[-1], "field_notes", None)
-                if isinstance(notes, dict):
-                    notes["notification_emails"] = problem
-                else:
-                    host.notify(problem, severity="error", timeout=8)
+                # Under the form's empty field: a toast is put away while a form is open.
+                modal.field_notes["notification_emails"] = problem
         finally:
             if isinstance(getattr(host, "opening", None), int):
                 host.opening -= 1  # type: ignore[attr-defined]

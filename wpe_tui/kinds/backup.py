@@ -14,6 +14,7 @@ from wpe_tui.api.models import CONTENT_FLAGS
 from wpe_tui.core.outcome import ItemCheck, NewItemCheck
 from wpe_tui.core.session import Session
 from wpe_tui.kinds.actions import (
+    FieldNotes,
     PendingWrite,
     allowed,
     deletion_done,
@@ -165,10 +166,11 @@ def open_restore(host: Screen[Any], session: Session, site: Site, backup: Backup
 
     pending = PendingWrite(session, f"Restore of {clean(backup.id)}", site.id, site.name)
 
-    def push(emails: list[str]) -> None:
+    def push(emails: list[str]) -> FieldNotes:
         # No restore can be read back: after a timeout the modal says it cannot check.
         modal = RestoreModal(site, backup, send, caps, emails, on_outcome=pending)
         host.app.push_screen(modal, callback=done)
+        return modal
 
     open_with_emails(host, session, push)
 
@@ -214,9 +216,10 @@ def open_new_backup(
         host.notify(f"Backup {clean(backup.id)} started")
         created(backup)
 
-    def push(emails: list[str]) -> None:
+    def push(emails: list[str]) -> FieldNotes:
         modal = NewBackupModal(site, send, caps, emails, check=check, on_outcome=pending)
         host.app.push_screen(modal, callback=done)
+        return modal
 
     open_with_emails(host, session, push)
 

@@ -9,7 +9,7 @@ from textual.screen import Screen
 
 from wpe_tui.api import ApiError, Environment, RateLimitError, Site
 from wpe_tui.core.session import Session
-from wpe_tui.kinds.actions import PendingWrite, allowed, open_with_emails, record
+from wpe_tui.kinds.actions import FieldNotes, PendingWrite, allowed, open_with_emails, record
 from wpe_tui.kinds.base import Fact, KindUI
 from wpe_tui.kinds.cells import status_text
 from wpe_tui.text import clean, dash
@@ -101,8 +101,9 @@ def open_copy_environment(host: Screen[Any], session: Session, site: Site) -> No
         session, f"Copy of an environment of {clean(site.name)}", site.id, site.name
     )
 
-    def push(emails: list[str]) -> None:
+    def push(emails: list[str]) -> FieldNotes:
         modal = CopyEnvironmentModal(site, send, emails, on_outcome=pending)
         host.app.push_screen(modal, callback=done)
+        return modal
 
     open_with_emails(host, session, push)

@@ -210,12 +210,11 @@ class FormModal(ModalScreen[R | None], Generic[R]):
             # A prefilled field reached with tab keeps its text: selected, the next key
             # (a space meant for a toggle) would replace the addresses it holds.
             field.select_on_focus = False
-        if self.blocked is not None:
-            self.query_one("#submit", Button).disabled = True
-            self.show_error("form", self.blocked)
         for name, message in self.field_notes.items():
             self.show_error(name, message)
         if self.blocked is not None:
+            self.query_one("#submit", Button).disabled = True
+            self.show_error("form", self.blocked)
             self.query_one("#cancel", Button).focus()
             return
         first = self.first_field()

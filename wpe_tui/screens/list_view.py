@@ -197,13 +197,15 @@ class ListView:
         return sweep
 
     def _needs_statuses(self) -> bool:
-        return self.scan_statuses is not None and (
-            (self.status is not None and not self.server_status)
-            or (self.sort == "status" and not self.server_sort)
+        """A status filter or sort done here (over rows that may not say theirs)."""
+        return (self.status is not None and not self.server_status) or (
+            self.sort == "status" and not self.server_sort
         )
 
     def _start_local(self) -> None:
         sweep = self.sweep()
+        # The sweep reads statuses while this view needs them (the palette, which
+        # shares it, never does): its `complete` and `scanning` say this view's state.
         if self.scan_statuses is not None and self._needs_statuses():
             sweep.want_statuses(self.scan_statuses)
         else:
@@ -250,7 +252,7 @@ class ListView:
         if self.sort is not None and not self.server_sort:
             found.sort(key=sort_key(self.sort), reverse=self.order == "desc")
         caps, ui_kind = self.session.capabilities, self.ui
-        done = sweep is not None and self._complete(sweep)
+        done = sweep is not None and sweep.complete
         self.table.show_matches(
             found,
             lambda entry: ui_kind.row(entry, caps),
@@ -290,17 +292,14 @@ class ListView:
         if sweep.failed:
             searched = statuses or f"searched {sweep.searched:,} of {sweep.total:,}"
             return f"{matches} · {searched} (r to retry)"
-        if not self._complete(sweep):
+        if not sweep.complete:
             return f"{matches} · searching"
         return f"{matches} of {sweep.total:,} {noun}s" if count else "no match"
 
-    def _complete(self, sweep: Sweep[Any]) -> bool:
-        """Whether the sweep has all this view needs (the statuses, when it needs them)."""
-        return sweep.done and (not self._needs_statuses() or sweep.scanning_done)
-
-    def _statuses_read(self, sweep: Sweep[Any]) -> str | None:
-        """ "statuses of 3,000 of 21,152 installs read" while a status scan runs."""
-        if not (self._needs_statuses() and sweep.done) or sweep.scanning_done:
+    @staticmethod
+    def _statuses_read(sweep: Sweep[Any]) -> str | None:
+        """ "reading statuses: 3,000 of 21,152 installs" while a status scan runs."""
+        if not sweep.scanning:
             return None
         scan = sweep.statuses
         if scan is None:

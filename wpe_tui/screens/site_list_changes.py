@@ -31,8 +31,7 @@ class SiteListChanges(WpeScreen):
         caps = self.session.capabilities
         if action == "clear_filter":
             # Shown in the footer only while there is a filter to clear.
-            box = self.query("#filter")
-            return bool(box) and not box.first().has_class("hidden")
+            return self.filter_box_open()
         if action == "new":
             return caps.create_site
         if action == "edit":

@@ -266,7 +266,7 @@ class SiteDirectory:
                 await self._read_scan_page()
         # Also the sites of the pages the list's own calls read meanwhile.
         sites, scan.told = scan.told, set()
-        rows = [row for s in sites if (row := self.status_row(s, account_names)) is not None]
+        rows = self.listed_rows(list(sites), account_names)
         return app.StatusScan(rows=rows, read=scan.offset, total=scan.total, done=scan.done)
 
     async def _scan_step(self) -> None:
