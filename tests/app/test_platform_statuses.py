@@ -120,3 +120,26 @@ async def test_paging_down_the_list_keeps_every_status_in_view_known(
             await settle(pilot)
             unknown += [n for n, row in table.rows_in_view() if row.data.status is None]
         assert not unknown, f"{len(unknown)} rows in view without a status, first {unknown[0]}"
+
+
+@pytest.mark.parametrize("platform_account", [BIG], indirect=True)
+async def test_leaving_a_status_filter_stops_its_requests(
+    make_platform_app: AppFactory, platform_fake: Starlette
+) -> None:
+    app = make_platform_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await site_list(pilot)
+        platform_fake.state.faults.latency_ms = 300  # a sweep long enough to leave it
+        await pilot.press("f", "f")
+        await until(pilot, lambda: "searching" in title(app) or "reading" in title(app))
+        await pilot.press("f")  # every status again: the server's pages say enough
+        await until(pilot, lambda: screen.status is None and "loaded" in title(app))
+        await pilot.pause(0.3)  # what was in flight comes back
+
+        def pages_of_sites() -> int:  # the sweep's (the pending rows in view are followed)
+            return sum(r.path == "/v1/sites" for r in platform_fake.state.requests)
+
+        before = pages_of_sites()
+        await pilot.pause(1.0)
+        platform_fake.state.faults.clear()
+        assert pages_of_sites() == before, "nothing read for no one"

@@ -218,11 +218,14 @@ class ListView:
 
     def _stop_local(self) -> None:
         if self._sweep is not None:
-            self._sweep.drop_statuses()  # back to the server's pages: they say enough
+            # Back to the server's pages: nothing shows what the sweep reads, so it stops.
+            # What it read is kept: the palette or the next `/` goes on from there.
+            self._sweep.drop_statuses()
+            self._sweep.cancel()
         if self._stop_sweep is not None:
             self._stop_sweep()
         self._stop_sweep = None
-        self._sweep = None  # the sweep itself goes on: the palette or the next `/` uses it
+        self._sweep = None
 
     def stop(self) -> None:
         self._stop_local()
